@@ -1,0 +1,163 @@
+import shutil
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from flask_migrate import upgrade
+
+from tracker import create_app
+from tracker.auth.models import Role, User
+from tracker.extensions import db as _db
+from tracker.interactions.models import InteractionKind, Level
+from tracker.interactions.service import FollowUpData, InteractionData, save_interaction
+from tracker.strategy.models import Priority
+from tracker.strategy.seed import load_strategy, read_strategy
+
+PASSWORD = "een-lang-wachtwoord-2026"
+SECRET = "test-secret-key"
+
+
+def app_config(uri: str, **extra) -> dict:
+    return {"TESTING": True, "SECRET_KEY": SECRET, "SQLALCHEMY_DATABASE_URI": uri,
+            "WTF_CSRF_ENABLED": False, **extra}
+
+
+@pytest.fixture(scope="session")
+def seeded_database(tmp_path_factory) -> str:
+    """A SQLite file migrated to the newest schema and seeded, made once."""
+    path = tmp_path_factory.mktemp("template") / "seeded.sqlite"
+    app = create_app(app_config(f"sqlite:///{path}"))
+    with app.app_context():
+        upgrade()
+        load_strategy(read_strategy(app.config["SEED_FILE"]))
+        _db.session.commit()
+        _db.engine.dispose()
+    return str(path)
+
+
+@pytest.fixture
+def database_path(seeded_database, tmp_path) -> str:
+    path = tmp_path / "test.sqlite"
+    shutil.copy(seeded_database, path)
+    return str(path)
+
+
+@pytest.fixture
+def app(database_path, tmp_path):
+    app = create_app(app_config(f"sqlite:///{database_path}"))
+    app.instance_path = str(tmp_path)
+    with app.app_context():
+        yield app
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(db):
+    counter = iter(range(1, 10_000))
+
+    def make(role: Role = Role.EMPLOYEE, name: str | None = None, email: str | None = None) -> User:
+        number = next(counter)
+        user = User(name=name or f"{role.value.title()} {number}",
+                    email=email or f"{role.value}{number}@zaanstad.nl", role=role)
+        user.set_password(PASSWORD)
+        db.session.add(user)
+        db.session.commit()
+        return user
+    return make
+
+
+def log_in(client, user: User):
+    response = client.post("/inloggen", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 302, response.data
+    return client
+
+
+@pytest.fixture
+def login(app):
+    def login_as(user: User):
+        return log_in(app.test_client(), user)
+    return login_as
+
+
+@pytest.fixture
+def employee(make_user):
+    return make_user(Role.EMPLOYEE, name="Mila Medewerker", email="mila@zaanstad.nl")
+
+
+@pytest.fixture
+def manager(make_user):
+    return make_user(Role.MANAGER, name="Mark Manager", email="mark@zaanstad.nl")
+
+
+@pytest.fixture
+def director(make_user):
+    return make_user(Role.DIRECTOR, name="Dina Directeur", email="dina@zaanstad.nl")
+
+
+@pytest.fixture
+def administrator(make_user):
+    return make_user(Role.ADMINISTRATOR, name="Bas Beheerder", email="bas@zaanstad.nl")
+
+
+@pytest.fixture
+def employee_client(login, employee):
+    return login(employee)
+
+
+@pytest.fixture
+def manager_client(login, manager):
+    return login(manager)
+
+
+@pytest.fixture
+def director_client(login, director):
+    return login(director)
+
+
+@pytest.fixture
+def admin_client(login, administrator):
+    return login(administrator)
+
+
+@pytest.fixture
+def priority(db) -> Priority:
+    return db.session.scalar(_db.select(Priority).where(Priority.seed_key.is_not(None)).order_by(Priority.id))
+
+
+@pytest.fixture
+def make_interaction(db, priority):
+    def make(author: User, *, subject="Overleg over Zaandam Oost", confidential=False, participants=(),
+             organisations=(), contacts=(), priorities=None, occurred_at=None, follow_ups=()):
+        data = InteractionData(
+            occurred_at=occurred_at or datetime.now(timezone.utc) - timedelta(days=1),
+            kind=InteractionKind.MEETING, level=Level.OFFICIAL, subject=subject, summary="Samenvatting",
+            confidential=confidential, participant_ids=[user.id for user in participants],
+            organisation_ids=[organisation.id for organisation in organisations],
+            contact_ids=[contact.id for contact in contacts],
+            priority_ids=[item.id for item in (priorities or [priority])],
+            follow_ups=[FollowUpData(description=text, owner_id=owner.id, due_date=due)
+                        for text, owner, due in follow_ups])
+        interaction = save_interaction(data, author)
+        db.session.commit()
+        return interaction
+    return make
+
+
+@pytest.fixture
+def yesterday() -> date:
+    return date.today() - timedelta(days=1)

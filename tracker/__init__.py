@@ -1,0 +1,86 @@
+"""Lobbytracker: a municipality's influence strategy, day to day."""
+
+import os
+
+from flask import Flask
+
+from . import config
+
+
+def create_app(test_config=None):
+    app = Flask(__name__, instance_relative_config=True,
+                template_folder="../templates", static_folder="../static")
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    app.config.from_mapping(config.DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_mapping(config.from_environment())
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+
+    app.config.setdefault("SQLALCHEMY_DATABASE_URI",
+                          config.database_uri(app.config.get("DATABASE_URL"), app.instance_path))
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = config.instance_secret_key(app.instance_path)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_template_helpers(app)
+    register_error_handlers(app)
+    register_security_headers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app):
+    from . import database, models  # noqa: F401  (listeners and the whole schema)
+    from .extensions import babel, csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "..", "migrations"),
+                     render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=lambda: "nl",
+                   timezone_selector=lambda: app.config["BABEL_DEFAULT_TIMEZONE"])
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+
+    from .auth.service import load_user
+    login_manager.user_loader(load_user)
+
+
+def register_blueprints(app):
+    from .admin.routes import bp as admin_bp
+    from .auth.routes import bp as auth_bp
+    from .interactions.routes import bp as interactions_bp
+    from .main.routes import bp as main_bp
+    from .relations.routes import bp as relations_bp
+    from .strategy.routes import bp as strategy_bp
+
+    for blueprint in (auth_bp, main_bp, strategy_bp, relations_bp, interactions_bp, admin_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_template_helpers(app):
+    from . import formatting
+
+    formatting.init_app(app)
+
+
+def register_error_handlers(app):
+    from .main.errors import init_app
+
+    init_app(app)
+
+
+def register_security_headers(app):
+    from .main.security import init_app
+
+    init_app(app)
+
+
+def register_commands(app):
+    from .cli import init_app
+
+    init_app(app)

@@ -1,0 +1,31 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+
+from ..auth.models import Role
+from ..forms import as_choices, chosen, clean_text, email_address, max_length, optional, required
+from ..labels import choices
+
+
+class UserForm(FlaskForm):
+    name = StringField(_l("Naam"), filters=[clean_text], validators=[required(), max_length(200)])
+    email = EmailField(_l("E-mailadres"), filters=[clean_text],
+                       validators=[required(), max_length(254), email_address()])
+    role = SelectField(_l("Rol"), choices=as_choices(choices(Role)), validators=[chosen()])
+    password = PasswordField(_l("Tijdelijk wachtwoord"), description=_l(
+        "Minstens 12 tekens. Geef het veilig door; de collega kan het daarna wijzigen."),
+        validators=[required(), max_length(500)])
+
+
+class EditUserForm(FlaskForm):
+    name = StringField(_l("Naam"), filters=[clean_text], validators=[required(), max_length(200)])
+    title = StringField(_l("Functie"), filters=[clean_text], validators=[optional(), max_length(200)],
+                        description=_l("Voor bestuurders: bijvoorbeeld wethouder Wonen."))
+    role = SelectField(_l("Rol"), choices=as_choices(choices(Role)), validators=[chosen()])
+    active = BooleanField(_l("Actief"), description=_l("Een inactieve gebruiker kan niet meer inloggen."))
+
+
+class OfficialForm(FlaskForm):
+    name = StringField(_l("Naam"), filters=[clean_text], validators=[required(), max_length(200)])
+    title = StringField(_l("Functie"), filters=[clean_text], validators=[required(), max_length(200)],
+                        description=_l("Bijvoorbeeld: wethouder Wonen en Bereikbaarheid."))

@@ -1,0 +1,71 @@
+from datetime import datetime
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..database import UTCDateTime, enum_column, utcnow
+from ..extensions import db
+
+
+class Role(StrEnum):
+    EMPLOYEE = "medewerker"
+    MANAGER = "manager"
+    DIRECTOR = "directeur"
+    ADMINISTRATOR = "beheerder"
+
+
+class User(UserMixin, db.Model):
+    """A colleague: someone who logs in, or a bestuurder who only takes part.
+
+    Bestuurders (burgemeester, wethouders) are internal participants in
+    contactmomenten and hold positions; they have no password until someone
+    gives them an account.
+    """
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    role: Mapped[Role] = enum_column(Role, default=Role.EMPLOYEE)
+    is_official: Mapped[bool] = mapped_column(default=False)
+    title: Mapped[str | None] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(default=True)
+    seed_key: Mapped[str | None] = mapped_column(String(100), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return self.password_hash is not None and check_password_hash(self.password_hash, password)
+
+    @property
+    def can_log_in(self) -> bool:
+        return self.active and self.password_hash is not None and self.email is not None
+
+    @property
+    def is_active(self) -> bool:
+        return self.can_log_in
+
+    def has_role(self, *roles: Role) -> bool:
+        return self.role in roles
+
+    @property
+    def sees_all_confidential(self) -> bool:
+        return self.role in (Role.MANAGER, Role.DIRECTOR)
+
+    @property
+    def edits_all_interactions(self) -> bool:
+        return self.role in (Role.MANAGER, Role.ADMINISTRATOR)
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.name} ({self.title})" if self.title else self.name
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email or self.name}>"

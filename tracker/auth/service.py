@@ -1,0 +1,105 @@
+"""Accounts: who exists, who may log in, and creating colleagues."""
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from ..errors import DomainError, NotAllowed
+from ..extensions import db
+from .models import Role, User
+
+MIN_PASSWORD_LENGTH = 12
+
+
+def load_user(user_id: str) -> User | None:
+    if not user_id.isdigit():
+        return None
+    return db.session.get(User, int(user_id))
+
+
+def any_user_exists() -> bool:
+    """Whether an account exists; once true it stays true, so it is cached."""
+    state = current_app.extensions.setdefault("tracker", {})
+    if not state.get("has_users"):
+        count = db.session.scalar(select(func.count()).select_from(User).where(User.password_hash.is_not(None)))
+        state["has_users"] = bool(count)
+    return state["has_users"]
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The account with these credentials, if it may log in."""
+    user = find_by_email(email)
+    if user is None or not user.can_log_in or not user.check_password(password):
+        return None
+    return user
+
+
+def check_password_rules(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise DomainError(_l("Kies een wachtwoord van minstens %(n)s tekens.", n=MIN_PASSWORD_LENGTH),
+                          field="password")
+
+
+def create_user(*, name: str, email: str, role: Role, password: str | None, acting: User | None,
+                title: str | None = None, is_official: bool = False) -> User:
+    """A new colleague. Only a beheerder may do this, or the system itself
+    (`acting=None`: the first-run page and the command line)."""
+    if acting is not None and acting.role != Role.ADMINISTRATOR:
+        raise NotAllowed(_l("Alleen een beheerder maakt gebruikers aan."))
+    email = normalise_email(email)
+    if find_by_email(email) is not None:
+        raise DomainError(_l("Er is al een gebruiker met dit e-mailadres."), field="email")
+    user = User(name=name.strip(), email=email, role=role, title=title or None, is_official=is_official)
+    if password is not None:
+        check_password_rules(password)
+        user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def create_first_administrator(*, name: str, email: str, password: str) -> User:
+    if any_user_exists():
+        raise NotAllowed(_l("Er is al een beheerder; log in om verder te gaan."))
+    return create_user(name=name, email=email, role=Role.ADMINISTRATOR, password=password, acting=None)
+
+
+def colleague_choices() -> list[tuple[int, str]]:
+    """Colleagues and bestuurders who can take part in a contactmoment."""
+    users = db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name))
+    return [(user.id, user.display_name) for user in users]
+
+
+def list_users() -> list[User]:
+    return list(db.session.scalars(select(User).order_by(User.is_official, User.name)))
+
+
+def update_user(user: User, *, name: str, role: Role, active: bool, title: str | None, acting: User) -> None:
+    if acting.role != Role.ADMINISTRATOR:
+        raise NotAllowed(_l("Alleen een beheerder wijzigt gebruikers."))
+    if user.id == acting.id and (role != Role.ADMINISTRATOR or not active):
+        raise DomainError(_l("U kunt uw eigen beheerdersrol niet intrekken; vraag een andere beheerder."),
+                          field="role")
+    user.name = name.strip()
+    user.role = role
+    user.active = active
+    user.title = title or None
+    db.session.flush()
+
+
+def create_official(*, name: str, title: str, acting: User) -> User:
+    """A bestuurder who takes part in contactmomenten but does not log in."""
+    if acting.role != Role.ADMINISTRATOR:
+        raise NotAllowed(_l("Alleen een beheerder voegt bestuurders toe."))
+    official = User(name=name.strip(), title=title.strip(), is_official=True)
+    db.session.add(official)
+    db.session.flush()
+    return official

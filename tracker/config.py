@@ -1,0 +1,61 @@
+"""Default settings; `instance/config.py` and the environment override them."""
+
+import os
+import secrets
+from pathlib import Path
+
+DEFAULTS = {
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "BABEL_DEFAULT_LOCALE": "nl",
+    "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "WTF_CSRF_TIME_LIMIT": None,
+    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    "SEED_FILE": str(Path(__file__).parent / "seed" / "zaanstad-2022-2026.yaml"),
+    "MUNICIPALITY": "Zaanstad",
+    "THEME_CSS": "css/theme-zaanstad.css",
+}
+
+# Settings that may come from the environment, with how to read them.
+ENVIRONMENT = {
+    "DATABASE_URL": str,
+    "SECRET_KEY": str,
+    "SEED_FILE": str,
+    "MUNICIPALITY": str,
+    "THEME_CSS": str,
+    "SESSION_COOKIE_SECURE": lambda value: value.lower() in {"1", "true", "yes"},
+}
+
+
+def from_environment(environ=os.environ):
+    """The settings the environment sets, converted to their types."""
+    return {name: read(environ[name]) for name, read in ENVIRONMENT.items() if environ.get(name)}
+
+
+def database_uri(url: str | None, instance_path: str) -> str:
+    """The SQLAlchemy URL: `DATABASE_URL`, or SQLite in the instance folder.
+
+    PostgreSQL URLs are pointed at psycopg 3, whatever driver they name.
+    """
+    if not url:
+        return "sqlite:///" + os.path.join(instance_path, "lobbytracker.sqlite")
+    for prefix in ("postgres://", "postgresql://", "postgresql+psycopg2://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """A secret key generated once into the instance folder and kept there."""
+    path = Path(instance_path) / "secret_key"
+    try:
+        # O_EXCL: of several workers starting at once, one writes the key.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_hex(32))
+    return path.read_text().strip()

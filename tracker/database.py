@@ -1,0 +1,80 @@
+"""Database plumbing shared by every model: SQLite settings and UTC times."""
+
+import sqlite3
+from datetime import datetime, timezone
+
+from flask import has_request_context, request
+from sqlalchemy import DateTime, Enum, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import mapped_column
+from sqlalchemy.types import TypeDecorator
+
+READ_ONLY_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def enum_column(enum_class, **kwargs):
+    """A string column holding an enum's values, readable in the database."""
+    return mapped_column(
+        Enum(enum_class, native_enum=False, length=40, validate_strings=True,
+             values_callable=lambda members: [member.value for member in members]),
+        **kwargs,
+    )
+
+
+class UTCDateTime(TypeDecorator):
+    """A timezone-aware datetime, stored in UTC on every database.
+
+    SQLite keeps no offset, so values are normalised to UTC on the way in
+    and marked as UTC on the way out.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; times must carry a timezone")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+@event.listens_for(Engine, "connect")
+def _configure_sqlite(dbapi_connection, connection_record):
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    # Autocommit at the driver level: SQLAlchemy's "begin" listener below
+    # decides how each transaction starts.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _begin_sqlite(connection):
+    if connection.dialect.name != "sqlite":
+        return
+    # In WAL mode a deferred transaction that reads and later writes fails
+    # at once with "database is locked" when another connection wrote in
+    # between, whatever the busy timeout. Everything but a read-only
+    # request therefore takes the write lock up front.
+    if has_request_context() and request.method in READ_ONLY_METHODS:
+        connection.exec_driver_sql("BEGIN")
+    else:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

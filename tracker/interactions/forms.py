@@ -1,0 +1,90 @@
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField, DateField, EmailField, FieldList, Form, FormField, HiddenField, SelectField, StringField,
+    TextAreaField, TimeField, ValidationError,
+)
+
+from ..forms import (
+    MultiCheckboxField, as_choices, check_choice, chosen, clean_text, email_address, max_length, optional, optional_int, required,
+)
+from ..labels import choices
+from .models import InteractionKind, Level
+
+EARLIEST = date(2000, 1, 1)
+INVALID_DATE = _l("Vul een bestaande datum in, zoals 30-11-2026.")
+
+
+class FollowUpForm(Form):
+    """One afspraak or actie; a row left empty is ignored."""
+
+    id = HiddenField(filters=[optional_int])
+    description = StringField(_l("Afspraak of actie"), filters=[clean_text], validators=[max_length(500)])
+    owner_id = SelectField(_l("Eigenaar"), coerce=optional_int, validate_choice=False)
+    due_date = DateField(_l("Uiterlijk"), validators=[optional()])
+    remove = BooleanField(_l("Verwijderen"))
+
+    @property
+    def is_blank(self) -> bool:
+        return not self.description.data and not self.id.data
+
+    def validate_due_date(self, field):
+        if self.description.data and field.data is None:
+            raise ValidationError(_l("Vul een datum in waarop het af moet zijn."))
+        if field.data is not None and field.data < EARLIEST:
+            raise ValidationError(_l("Kies een datum na 1 januari 2000."))
+
+    def validate_owner_id(self, field):
+        if self.description.data and field.data is None:
+            raise ValidationError(_l("Kies wie de actie uitvoert."))
+        check_choice(field)
+
+    def validate_description(self, field):
+        if not field.data and (self.id.data or self.owner_id.data or self.due_date.data) and not self.remove.data:
+            raise ValidationError(_l("Beschrijf de afspraak of actie, of laat de hele regel leeg."))
+
+
+class InteractionForm(FlaskForm):
+    occurred_on = DateField(_l("Datum"), validators=[chosen(INVALID_DATE)])
+    occurred_time = TimeField(_l("Tijd"), validators=[chosen(_l("Vul een tijd in, zoals 14:30."))])
+    kind = SelectField(_l("Soort contact"), choices=as_choices(choices(InteractionKind)),
+                       validators=[chosen()])
+    level = SelectField(_l("Niveau"), choices=as_choices(choices(Level)), validators=[chosen()],
+                        description=_l("Op welk niveau sprak Zaanstad: bestuurders of ambtenaren."))
+    subject = StringField(_l("Onderwerp"), filters=[clean_text],
+                          validators=[required(_l("Vul een onderwerp in.")), max_length(200)])
+    summary = TextAreaField(_l("Samenvatting"), filters=[clean_text], validators=[max_length(20000)])
+    outcome = TextAreaField(_l("Uitkomst en afspraken"), filters=[clean_text], validators=[max_length(20000)])
+    contact_ids = MultiCheckboxField(_l("Contactpersonen"), coerce=int)
+    organisation_ids = MultiCheckboxField(_l("Organisaties"), coerce=int)
+    new_contact_name = StringField(_l("Naam"), filters=[clean_text], validators=[max_length(200)])
+    new_contact_function = StringField(_l("Functie"), filters=[clean_text], validators=[max_length(200)])
+    new_contact_organisation_id = SelectField(_l("Organisatie"), coerce=optional_int, validate_choice=False)
+    new_contact_email = EmailField(_l("E-mailadres"), filters=[clean_text],
+                                   validators=[optional(), max_length(254), email_address()])
+    participant_ids = MultiCheckboxField(_l("Collega's en bestuurders"), coerce=int)
+    priority_ids = MultiCheckboxField(_l("Strategische prioriteiten"), coerce=int)
+    follow_ups = FieldList(FormField(FollowUpForm), min_entries=2)
+    confidential = BooleanField(_l("Vertrouwelijk"), description=_l(
+        "Alleen zichtbaar voor u, de collega's die deelnamen, managers en directeuren."))
+
+    def validate_occurred_on(self, field):
+        if field.data is not None and field.data < EARLIEST:
+            raise ValidationError(_l("Kies een datum na 1 januari 2000."))
+
+    def validate_priority_ids(self, field):
+        if not field.data:
+            raise ValidationError(_l("Kies minstens één strategische prioriteit."))
+
+    def validate_new_contact_organisation_id(self, field):
+        check_choice(field)
+
+    def validate_new_contact_email(self, field):
+        if field.data and not self.new_contact_name.data:
+            raise ValidationError(_l("Vul ook de naam van de nieuwe contactpersoon in."))
+
+
+class DeleteForm(FlaskForm):
+    """Only the CSRF token: deleting is a POST that proves it came from us."""

@@ -1,0 +1,182 @@
+from datetime import datetime, timedelta
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..errors import NotAllowed
+from ..extensions import db
+from ..formatting import from_local, local_today, local_zone, to_local
+from ..forms import as_choices
+from ..views import FAILED, run_service
+from ..relations.service import contact_choices, organisation_choices
+from ..strategy.service import priorities_by_theme
+from ..auth.service import colleague_choices
+from . import service
+from .forms import DeleteForm, InteractionForm
+from .models import FollowUp, Interaction, InteractionKind, Level
+
+bp = Blueprint("interactions", __name__, url_prefix="/contactmomenten")
+
+
+def populate_choices(form: InteractionForm) -> dict:
+    """Fills the form's lists; returns the priorities grouped by opgave."""
+    organisations = organisation_choices()
+    form.contact_ids.choices = as_choices(contact_choices())
+    form.organisation_ids.choices = as_choices(organisations)
+    form.new_contact_organisation_id.choices = as_choices(organisations, blank=_("— geen —"))
+    colleagues = colleague_choices()
+    form.participant_ids.choices = as_choices(colleagues)
+    for entry in form.follow_ups:
+        entry.owner_id.choices = as_choices(colleagues, blank=_("— kies —"))
+    grouped = priorities_by_theme()
+    form.priority_ids.choices = as_choices((priority.id, f"{priority.code} {priority.title}")
+                                           for _theme, priorities in grouped for priority in priorities)
+    return grouped
+
+
+def form_to_data(form: InteractionForm) -> service.InteractionData:
+    follow_ups, removed = [], []
+    for entry in form.follow_ups:
+        if entry.is_blank:
+            continue
+        if entry.remove.data or not entry.description.data:
+            if entry.id.data:
+                removed.append(entry.id.data)
+            continue
+        follow_ups.append(service.FollowUpData(
+            id=entry.id.data, description=entry.description.data, owner_id=entry.owner_id.data,
+            due_date=entry.due_date.data))
+    new_contact = None
+    if form.new_contact_name.data:
+        new_contact = service.NewContactData(
+            name=form.new_contact_name.data, function=form.new_contact_function.data,
+            organisation_id=form.new_contact_organisation_id.data, email=form.new_contact_email.data)
+    return service.InteractionData(
+        occurred_at=from_local(form.occurred_on.data, form.occurred_time.data),
+        kind=InteractionKind(form.kind.data), level=Level(form.level.data), subject=form.subject.data,
+        summary=form.summary.data or "", outcome=form.outcome.data or "", confidential=form.confidential.data,
+        contact_ids=form.contact_ids.data or [], organisation_ids=form.organisation_ids.data or [],
+        participant_ids=form.participant_ids.data or [], priority_ids=form.priority_ids.data or [],
+        follow_ups=follow_ups, removed_follow_up_ids=removed, new_contact=new_contact)
+
+
+def ids_from_query(name: str) -> list[int]:
+    return [int(value) for value in request.args.getlist(name) if value.isdigit()]
+
+
+def get_visible(interaction_id: int) -> Interaction:
+    interaction = service.load_for_page(interaction_id)
+    if interaction is None:
+        abort(404)
+    if not service.can_view(current_user, interaction):
+        abort(403)
+    return interaction
+
+
+def save(form: InteractionForm, interaction: Interaction | None):
+    """Stores the form in one transaction, or returns FAILED."""
+    return run_service(form, lambda: service.save_interaction(form_to_data(form), current_user, interaction))
+
+
+@bp.route("/")
+def index():
+    page = request.args.get("pagina", 1, type=int)
+    page = page if page and 1 <= page <= 100000 else 1
+    mine = request.args.get("van") == "mij"
+    conditions = [Interaction.author_id == current_user.id] if mine else []
+    interactions = service.latest_visible(current_user, *conditions, limit=service.PAGE_SIZE + 1,
+                                          offset=(page - 1) * service.PAGE_SIZE)
+    has_next = len(interactions) > service.PAGE_SIZE
+    return render_template("interactions/index.html", interactions=interactions[:service.PAGE_SIZE],
+                           page=page, has_next=has_next, mine=mine)
+
+
+@bp.route("/nieuw", methods=["GET", "POST"])
+def create():
+    form = InteractionForm()
+    grouped = populate_choices(form)
+    if request.method == "GET":
+        now = datetime.now(local_zone())
+        form.occurred_on.data = local_today()
+        form.occurred_time.data = (now - timedelta(minutes=now.minute % 15)).time().replace(second=0, microsecond=0)
+        form.organisation_ids.data = ids_from_query("organisatie")
+        form.contact_ids.data = ids_from_query("contactpersoon")
+        form.priority_ids.data = ids_from_query("prioriteit")
+    if form.validate_on_submit():
+        interaction = save(form, None)
+        if interaction is not FAILED:
+            flash(_("Het contactmoment is vastgelegd."), "success")
+            return redirect(url_for("interactions.show", interaction_id=interaction.id))
+    return render_template("interactions/form.html", form=form, grouped=grouped, interaction=None)
+
+
+@bp.route("/<int:interaction_id>")
+def show(interaction_id):
+    interaction = get_visible(interaction_id)
+    return render_template("interactions/show.html", interaction=interaction,
+                           can_edit=service.can_edit(current_user, interaction), delete_form=DeleteForm())
+
+
+@bp.route("/<int:interaction_id>/bewerken", methods=["GET", "POST"])
+def edit(interaction_id):
+    interaction = get_visible(interaction_id)
+    if not service.can_edit(current_user, interaction):
+        abort(403)
+    form = InteractionForm(obj=interaction if request.method == "GET" else None)
+    if request.method == "GET":
+        local = to_local(interaction.occurred_at)
+        form.occurred_on.data, form.occurred_time.data = local.date(), local.time().replace(second=0)
+        form.contact_ids.data = [contact.id for contact in interaction.contacts]
+        form.organisation_ids.data = [organisation.id for organisation in interaction.organisations]
+        form.participant_ids.data = [user.id for user in interaction.participants]
+        form.priority_ids.data = [priority.id for priority in interaction.priorities]
+        while len(form.follow_ups):
+            form.follow_ups.pop_entry()
+        for follow_up in [*interaction.follow_ups, None]:
+            form.follow_ups.append_entry(follow_up_entry(follow_up))
+    grouped = populate_choices(form)
+    if form.validate_on_submit():
+        if save(form, interaction) is not FAILED:
+            flash(_("De wijzigingen zijn opgeslagen."), "success")
+            return redirect(url_for("interactions.show", interaction_id=interaction.id))
+    return render_template("interactions/form.html", form=form, grouped=grouped, interaction=interaction)
+
+
+def follow_up_entry(follow_up: FollowUp | None) -> dict:
+    if follow_up is None:
+        return {}
+    return {"id": follow_up.id, "description": follow_up.description, "owner_id": follow_up.owner_id,
+            "due_date": follow_up.due_date}
+
+
+@bp.route("/<int:interaction_id>/verwijderen", methods=["GET", "POST"])
+def delete(interaction_id):
+    interaction = get_visible(interaction_id)
+    if not service.can_edit(current_user, interaction):
+        abort(403)
+    form = DeleteForm()
+    if form.validate_on_submit():
+        service.delete_interaction(interaction, current_user)
+        db.session.commit()
+        flash(_("Het contactmoment is verwijderd."), "success")
+        return redirect(url_for("main.home"))
+    return render_template("interactions/delete.html", interaction=interaction, form=form)
+
+
+@bp.route("/acties/<int:follow_up_id>/afgerond", methods=["POST"])
+def complete_follow_up(follow_up_id):
+    follow_up = db.session.get(FollowUp, follow_up_id)
+    if follow_up is None:
+        abort(404)
+    if not DeleteForm().validate_on_submit():
+        abort(400)
+    try:
+        service.complete_follow_up(follow_up, current_user)
+    except NotAllowed:
+        db.session.rollback()
+        abort(403)
+    db.session.commit()
+    flash(_("De actie is afgerond."), "success")
+    return redirect(request.referrer if request.referrer and request.referrer.startswith(request.host_url)
+                    else url_for("main.home"))

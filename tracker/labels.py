@@ -1,0 +1,97 @@
+"""Dutch labels for the values of every enum users see."""
+
+from flask_babel import lazy_gettext as _l
+
+from .auth.models import Role
+from .interactions.models import InteractionKind, Level
+from .relations.models import OrganisationKind
+from .strategy.models import BidStatus, EngagementLevel, IntendedRole, PositionStatus, Scale
+
+LABELS = {
+    Role: {
+        Role.EMPLOYEE: _l("Medewerker"),
+        Role.MANAGER: _l("Manager"),
+        Role.DIRECTOR: _l("Directeur"),
+        Role.ADMINISTRATOR: _l("Beheerder"),
+    },
+    InteractionKind: {
+        InteractionKind.MEETING: _l("Overleg"),
+        InteractionKind.CALL: _l("Telefonisch"),
+        InteractionKind.EMAIL: _l("E-mail"),
+        InteractionKind.LETTER: _l("Brief of position paper"),
+        InteractionKind.WORKING_VISIT: _l("Werkbezoek"),
+        InteractionKind.EVENT: _l("Bijeenkomst"),
+        InteractionKind.DEBATE: _l("Debat of rondetafel"),
+        InteractionKind.INFORMAL: _l("Informeel"),
+    },
+    Level: {
+        Level.POLITICAL: _l("Bestuurlijk"),
+        Level.SENIOR_OFFICIAL: _l("Hoogambtelijk"),
+        Level.OFFICIAL: _l("Ambtelijk"),
+    },
+    EngagementLevel: {
+        EngagementLevel.POLITICAL: _l("Bestuurlijk"),
+        EngagementLevel.OFFICIAL: _l("Ambtelijk"),
+        EngagementLevel.SENIOR_OFFICIAL: _l("Hoogambtelijk"),
+        EngagementLevel.POLITICAL_AND_OFFICIAL: _l("Bestuurlijk en ambtelijk"),
+        EngagementLevel.POLITICAL_AND_SENIOR_OFFICIAL: _l("Bestuurlijk en (hoog)ambtelijk"),
+    },
+    IntendedRole: {
+        IntendedRole.CHAIR: _l("Voorzitter"),
+        IntendedRole.VICE_CHAIR: _l("Vicevoorzitter"),
+        IntendedRole.PIONEER: _l("Voortrekker"),
+        IntendedRole.LEAD: _l("Trekker"),
+        IntendedRole.MEMBER: _l("Lid"),
+        IntendedRole.ACTIVE_PARTICIPANT: _l("Actief deelnemer"),
+        IntendedRole.NO_LEADING_ROLE: _l("Geen voortrekkersrol"),
+        IntendedRole.MONITOR: _l("Alleen monitoren"),
+    },
+    PositionStatus: {
+        PositionStatus.WANTED: _l("Beoogd"),
+        PositionStatus.HELD: _l("Verkregen"),
+        PositionStatus.NOT_OBTAINED: _l("Niet verkregen"),
+        PositionStatus.ENDED: _l("Beëindigd"),
+    },
+    BidStatus: {
+        BidStatus.EXPLORING: _l("Verkennen"),
+        BidStatus.PREPARING: _l("In voorbereiding"),
+        BidStatus.SUBMITTED: _l("Ingediend"),
+        BidStatus.GRANTED: _l("Toegekend"),
+        BidStatus.REJECTED: _l("Afgewezen"),
+    },
+    Scale: {
+        Scale.LOCAL: _l("Lokaal"),
+        Scale.REGIONAL: _l("Regionaal"),
+        Scale.NATIONAL: _l("Landelijk"),
+        Scale.EUROPEAN: _l("Europees"),
+    },
+    OrganisationKind: {
+        OrganisationKind.MINISTRY: _l("Ministerie"),
+        OrganisationKind.PARLIAMENT: _l("Parlement"),
+        OrganisationKind.ASSOCIATION: _l("Vereniging"),
+        OrganisationKind.COMMITTEE: _l("Commissie"),
+        OrganisationKind.THEME_GROUP: _l("Themagroep"),
+        OrganisationKind.PLATFORM: _l("Platform"),
+        OrganisationKind.CONSULTATION: _l("Overleg"),
+        OrganisationKind.BOARD: _l("Bestuur"),
+        OrganisationKind.NETWORK: _l("Netwerk"),
+        OrganisationKind.MUNICIPALITY: _l("Gemeente"),
+        OrganisationKind.PROVINCE: _l("Provincie"),
+        OrganisationKind.REGION: _l("Regio"),
+        OrganisationKind.PARTNERSHIP: _l("Samenwerkingsverband"),
+        OrganisationKind.EUROPEAN_INSTITUTION: _l("Europese instelling"),
+        OrganisationKind.OTHER: _l("Overig"),
+    },
+}
+
+
+def label(value) -> str:
+    """The Dutch label of an enum value; empty for None."""
+    if value is None:
+        return ""
+    return str(LABELS[type(value)][value])
+
+
+def choices(enum_class) -> list[tuple[str, str]]:
+    """(value, label) pairs for a select field, in the enum's order."""
+    return list((member.value, text) for member, text in LABELS[enum_class].items())

@@ -1,0 +1,86 @@
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..database import UTCDateTime, enum_column, utcnow
+from ..extensions import db
+
+
+class OrganisationKind(StrEnum):
+    MINISTRY = "ministerie"
+    PARLIAMENT = "parlement"
+    ASSOCIATION = "vereniging"
+    COMMITTEE = "commissie"
+    THEME_GROUP = "themagroep"
+    PLATFORM = "platform"
+    CONSULTATION = "overleg"
+    BOARD = "bestuur"
+    NETWORK = "netwerk"
+    MUNICIPALITY = "gemeente"
+    PROVINCE = "provincie"
+    REGION = "regio"
+    PARTNERSHIP = "samenwerkingsverband"
+    EUROPEAN_INSTITUTION = "europese-instelling"
+    OTHER = "overig"
+
+
+class Organisation(db.Model):
+    """A ministry, committee, platform or other gremium Zaanstad deals with."""
+
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300), index=True)
+    abbreviation: Mapped[str | None] = mapped_column(String(50))
+    kind: Mapped[OrganisationKind] = enum_column(OrganisationKind, default=OrganisationKind.OTHER)
+    arena_id: Mapped[int | None] = mapped_column(ForeignKey("arenas.id", ondelete="SET NULL"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"), index=True)
+    description: Mapped[str | None] = mapped_column(Text)
+    website: Mapped[str | None] = mapped_column(String(500))
+    seed_key: Mapped[str | None] = mapped_column(String(100), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    arena: Mapped["Arena | None"] = relationship(back_populates="organisations")
+    parent: Mapped["Organisation | None"] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list["Organisation"]] = relationship(back_populates="parent", order_by="Organisation.name")
+    contacts: Mapped[list["Contact"]] = relationship(back_populates="organisation", order_by="Contact.name")
+    engagements: Mapped[list["Engagement"]] = relationship(
+        secondary="engagement_organisations", back_populates="organisations")
+    positions: Mapped[list["Position"]] = relationship(back_populates="organisation")
+
+    @property
+    def display_name(self) -> str:
+        if self.abbreviation and self.abbreviation not in self.name:
+            return f"{self.name} ({self.abbreviation})"
+        return self.name
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.id} {self.name}>"
+
+
+class Contact(db.Model):
+    """An external person: a minister, Kamerlid, wethouder elsewhere, official."""
+
+    __tablename__ = "contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    function: Mapped[str | None] = mapped_column(String(200))
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="SET NULL"), index=True)
+    email: Mapped[str | None] = mapped_column(String(254), index=True)
+    phone: Mapped[str | None] = mapped_column(String(50))
+    notes: Mapped[str | None] = mapped_column(Text)
+    seed_key: Mapped[str | None] = mapped_column(String(100), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    organisation: Mapped[Organisation | None] = relationship(back_populates="contacts")
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.name}, {self.function}" if self.function else self.name
+
+    def __repr__(self) -> str:
+        return f"<Contact {self.id} {self.name}>"

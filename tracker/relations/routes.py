@@ -1,0 +1,155 @@
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..auth.models import Role
+from ..extensions import db
+from ..forms import as_choices, optional_int
+from ..interactions import service as interactions
+from ..labels import choices
+from . import service
+from .forms import ContactForm, OrganisationForm
+from .models import Contact, Organisation, OrganisationKind
+from ..views import FAILED, run_service
+
+bp = Blueprint("relations", __name__)
+
+HISTORY_LIMIT = 100
+
+
+def query_int(name: str) -> int | None:
+    try:
+        return optional_int(request.args.get(name))
+    except ValueError:
+        return None
+
+
+def query_text(name: str) -> str:
+    return request.args.get(name, "").strip()[:200]
+
+
+def can_edit_organisations() -> bool:
+    return current_user.role in (Role.MANAGER, Role.ADMINISTRATOR)
+
+
+@bp.route("/organisaties")
+def organisations():
+    kind_value = request.args.get("soort", "")
+    kind = OrganisationKind(kind_value) if kind_value in {k.value for k in OrganisationKind} else None
+    arena_id = query_int("netwerk")
+    text = query_text("zoek")
+    found, last = service.search_organisations(current_user, text, arena_id, kind)
+    return render_template("relations/organisations.html", organisations=found, last=last, text=text,
+                           arena_id=arena_id, kind=kind, arenas=service.arenas(),
+                           kinds=choices(OrganisationKind), limit=service.LIST_LIMIT,
+                           can_edit=can_edit_organisations())
+
+
+@bp.route("/organisaties/<int:organisation_id>")
+def organisation(organisation_id):
+    found = service.organisation_for_page(organisation_id)
+    if found is None:
+        abort(404)
+    condition = service.organisation_history_condition(found)
+    return render_template(
+        "relations/organisation.html", organisation=found,
+        history=interactions.latest_visible(current_user, condition, limit=HISTORY_LIMIT),
+        total=interactions.count_visible(current_user, condition),
+        last_contact=interactions.last_contact_at(current_user, condition),
+        can_edit=can_edit_organisations())
+
+
+def organisation_form_choices(form: OrganisationForm, exclude: int | None = None) -> None:
+    form.arena_id.choices = as_choices(((arena.id, arena.name) for arena in service.arenas()), blank=_("— geen —"))
+    form.parent_id.choices = as_choices((pair for pair in service.organisation_choices() if pair[0] != exclude),
+                                        blank=_("— geen —"))
+
+
+def save_organisation_form(form: OrganisationForm, organisation: Organisation | None):
+    return run_service(form, lambda: service.save_organisation(
+        organisation, name=form.name.data, abbreviation=form.abbreviation.data,
+        kind=OrganisationKind(form.kind.data), arena_id=form.arena_id.data, parent_id=form.parent_id.data,
+        description=form.description.data, acting=current_user))
+
+
+@bp.route("/organisaties/nieuw", methods=["GET", "POST"])
+def new_organisation():
+    if not can_edit_organisations():
+        abort(403)
+    form = OrganisationForm()
+    organisation_form_choices(form)
+    if form.validate_on_submit():
+        saved = save_organisation_form(form, None)
+        if saved is not FAILED:
+            flash(_("De organisatie is toegevoegd."), "success")
+            return redirect(url_for("relations.organisation", organisation_id=saved.id))
+    return render_template("relations/organisation_form.html", form=form, organisation=None)
+
+
+@bp.route("/organisaties/<int:organisation_id>/bewerken", methods=["GET", "POST"])
+def edit_organisation(organisation_id):
+    organisation = db.session.get(Organisation, organisation_id) or abort(404)
+    if not can_edit_organisations():
+        abort(403)
+    form = OrganisationForm(obj=organisation)
+    organisation_form_choices(form, exclude=organisation.id)
+    if form.validate_on_submit():
+        if save_organisation_form(form, organisation) is not FAILED:
+            flash(_("De wijzigingen zijn opgeslagen."), "success")
+            return redirect(url_for("relations.organisation", organisation_id=organisation.id))
+    return render_template("relations/organisation_form.html", form=form, organisation=organisation)
+
+
+@bp.route("/contactpersonen")
+def contacts():
+    organisation_id = query_int("organisatie")
+    text = query_text("zoek")
+    found, last = service.search_contacts(current_user, text, organisation_id)
+    return render_template("relations/contacts.html", contacts=found, last=last, text=text,
+                           organisation_id=organisation_id, organisations=service.organisation_choices(),
+                           limit=service.LIST_LIMIT)
+
+
+@bp.route("/contactpersonen/<int:contact_id>")
+def contact(contact_id):
+    found = service.contact_for_page(contact_id)
+    if found is None:
+        abort(404)
+    condition = service.contact_history_condition(found)
+    return render_template(
+        "relations/contact.html", contact=found,
+        history=interactions.latest_visible(current_user, condition, limit=HISTORY_LIMIT),
+        total=interactions.count_visible(current_user, condition),
+        last_contact=interactions.last_contact_at(current_user, condition))
+
+
+def save_contact_form(form: ContactForm, contact: Contact | None):
+    return run_service(form, lambda: service.save_contact(
+        contact, name=form.name.data, function=form.function.data, organisation_id=form.organisation_id.data,
+        email=form.email.data, phone=form.phone.data, notes=form.notes.data, acting=current_user))
+
+
+@bp.route("/contactpersonen/nieuw", methods=["GET", "POST"])
+def new_contact():
+    form = ContactForm()
+    form.organisation_id.choices = as_choices(service.organisation_choices(), blank=_("— geen —"))
+    if request.method == "GET":
+        form.organisation_id.data = query_int("organisatie")
+    if form.validate_on_submit():
+        saved = save_contact_form(form, None)
+        if saved is not FAILED:
+            flash(_("De contactpersoon is toegevoegd."), "success")
+            return redirect(url_for("relations.contact", contact_id=saved.id))
+    return render_template("relations/contact_form.html", form=form, contact=None)
+
+
+@bp.route("/contactpersonen/<int:contact_id>/bewerken", methods=["GET", "POST"])
+def edit_contact(contact_id):
+    contact = db.session.get(Contact, contact_id) or abort(404)
+    form = ContactForm(obj=contact)
+    form.organisation_id.choices = as_choices(service.organisation_choices(), blank=_("— geen —"))
+    if form.validate_on_submit():
+        if save_contact_form(form, contact) is not FAILED:
+            flash(_("De wijzigingen zijn opgeslagen."), "success")
+            return redirect(url_for("relations.contact", contact_id=contact.id))
+    return render_template("relations/contact_form.html", form=form, contact=contact)

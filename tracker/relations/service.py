@@ -1,0 +1,152 @@
+"""Organisations and contacts: finding them, their history, editing."""
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
+from ..auth.models import Role, User
+from ..errors import DomainError, NotAllowed
+from ..extensions import db
+from ..interactions.models import Interaction, interaction_contacts, interaction_organisations
+from ..interactions.service import visible_to
+from ..strategy.models import Arena, Engagement, Position
+from .models import Contact, Organisation, OrganisationKind
+
+LIST_LIMIT = 200
+
+
+def like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def organisation_choices() -> list[tuple[int, str]]:
+    rows = db.session.execute(select(Organisation.id, Organisation.name, Organisation.abbreviation)
+                              .order_by(Organisation.name))
+    return [(id_, f"{name} ({abbreviation})" if abbreviation and abbreviation not in name else name)
+            for id_, name, abbreviation in rows]
+
+
+def contact_choices() -> list[tuple[int, str]]:
+    rows = db.session.execute(select(Contact.id, Contact.name, Organisation.name)
+                              .outerjoin(Contact.organisation).order_by(Contact.name))
+    return [(id_, f"{name} — {organisation}" if organisation else name) for id_, name, organisation in rows]
+
+
+def last_contacts_by(column, ids: list[int], user: User) -> dict[int, object]:
+    """Per id (an organisation or a contact), the last contactmoment's time."""
+    if not ids:
+        return {}
+    link = column.table
+    query = (select(column, func.max(Interaction.occurred_at))
+             .join(Interaction, Interaction.id == link.c.interaction_id)
+             .where(column.in_(ids), visible_to(user)).group_by(column))
+    return dict(db.session.execute(query).all())
+
+
+def search_organisations(user: User, text: str = "", arena_id: int | None = None,
+                         kind: OrganisationKind | None = None) -> tuple[list[Organisation], dict]:
+    query = select(Organisation).options(selectinload(Organisation.arena)).order_by(Organisation.name)
+    if text:
+        query = query.where(or_(Organisation.name.ilike(like(text), escape="\\"),
+                                Organisation.abbreviation.ilike(like(text), escape="\\")))
+    if arena_id is not None:
+        query = query.where(Organisation.arena_id == arena_id)
+    if kind is not None:
+        query = query.where(Organisation.kind == kind)
+    organisations = list(db.session.scalars(query.limit(LIST_LIMIT)))
+    last = last_contacts_by(interaction_organisations.c.organisation_id,
+                            [organisation.id for organisation in organisations], user)
+    return organisations, last
+
+
+def search_contacts(user: User, text: str = "", organisation_id: int | None = None) -> tuple[list[Contact], dict]:
+    query = select(Contact).options(selectinload(Contact.organisation)).order_by(Contact.name)
+    if text:
+        query = query.where(or_(Contact.name.ilike(like(text), escape="\\"),
+                                Contact.function.ilike(like(text), escape="\\"),
+                                Contact.email.ilike(like(text), escape="\\")))
+    if organisation_id is not None:
+        query = query.where(Contact.organisation_id == organisation_id)
+    contacts = list(db.session.scalars(query.limit(LIST_LIMIT)))
+    last = last_contacts_by(interaction_contacts.c.contact_id, [contact.id for contact in contacts], user)
+    return contacts, last
+
+
+def arenas() -> list[Arena]:
+    return list(db.session.scalars(select(Arena).order_by(Arena.sort_order, Arena.name)))
+
+
+def organisation_for_page(organisation_id: int) -> Organisation | None:
+    return db.session.scalar(select(Organisation).where(Organisation.id == organisation_id).options(
+        selectinload(Organisation.arena), selectinload(Organisation.parent),
+        selectinload(Organisation.children), selectinload(Organisation.contacts),
+        selectinload(Organisation.engagements).selectinload(Engagement.theme),
+        selectinload(Organisation.engagements).selectinload(Engagement.priorities),
+        selectinload(Organisation.positions).selectinload(Position.holder),
+        selectinload(Organisation.positions).selectinload(Position.themes)))
+
+
+def contact_for_page(contact_id: int) -> Contact | None:
+    return db.session.scalar(select(Contact).where(Contact.id == contact_id).options(
+        selectinload(Contact.organisation).selectinload(Organisation.engagements).selectinload(Engagement.theme),
+        selectinload(Contact.organisation).selectinload(Organisation.positions)))
+
+
+def organisation_history_condition(organisation: Organisation):
+    return Interaction.id.in_(select(interaction_organisations.c.interaction_id)
+                              .where(interaction_organisations.c.organisation_id == organisation.id))
+
+
+def contact_history_condition(contact: Contact):
+    return Interaction.id.in_(select(interaction_contacts.c.interaction_id)
+                              .where(interaction_contacts.c.contact_id == contact.id))
+
+
+def save_contact(contact: Contact | None, *, name: str, function: str | None, organisation_id: int | None,
+                 email: str | None, phone: str | None, notes: str | None, acting: User) -> Contact:
+    if contact is None:
+        contact = Contact()
+        db.session.add(contact)
+    organisation = None
+    if organisation_id is not None:
+        organisation = db.session.get(Organisation, organisation_id)
+        if organisation is None:
+            raise DomainError(_l("Kies een organisatie uit de lijst."), field="organisation_id")
+    contact.name = name
+    contact.function = function or None
+    contact.organisation = organisation
+    contact.email = (email or "").lower() or None
+    contact.phone = phone or None
+    contact.notes = notes or None
+    db.session.flush()
+    return contact
+
+
+def save_organisation(organisation: Organisation | None, *, name: str, abbreviation: str | None,
+                      kind: OrganisationKind, arena_id: int | None, parent_id: int | None,
+                      description: str | None, acting: User) -> Organisation:
+    if acting.role not in (Role.MANAGER, Role.ADMINISTRATOR):
+        raise NotAllowed(_l("Alleen managers en beheerders wijzigen organisaties."))
+    arena = db.session.get(Arena, arena_id) if arena_id is not None else None
+    if arena_id is not None and arena is None:
+        raise DomainError(_l("Kies een netwerk uit de lijst."), field="arena_id")
+    parent = db.session.get(Organisation, parent_id) if parent_id is not None else None
+    if parent_id is not None and parent is None:
+        raise DomainError(_l("Kies een organisatie uit de lijst."), field="parent_id")
+    ancestor = parent
+    while ancestor is not None:
+        if organisation is not None and ancestor.id == organisation.id:
+            raise DomainError(_l("Een organisatie kan niet onder zichzelf vallen."), field="parent_id")
+        ancestor = ancestor.parent
+    if organisation is None:
+        organisation = Organisation()
+        db.session.add(organisation)
+    organisation.name = name
+    organisation.abbreviation = abbreviation or None
+    organisation.kind = kind
+    organisation.arena = arena
+    organisation.parent = parent
+    organisation.description = description or None
+    db.session.flush()
+    return organisation

@@ -1,0 +1,101 @@
+"""The strategy as pages read it: opgaven, priorities, networks."""
+
+from itertools import groupby
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from ..auth.models import User
+from ..extensions import db
+from ..interactions.models import Interaction, interaction_priorities
+from ..interactions.service import visible_to
+from ..relations.models import Organisation
+from .models import Arena, Engagement, Position, Priority, Theme
+
+
+def themes() -> list[Theme]:
+    return list(db.session.scalars(select(Theme).order_by(Theme.number)
+                                   .options(selectinload(Theme.priorities))))
+
+
+def theme_for_page(theme_id: int) -> Theme | None:
+    return db.session.scalar(select(Theme).where(Theme.id == theme_id).options(
+        selectinload(Theme.priorities),
+        selectinload(Theme.engagements).selectinload(Engagement.arena),
+        selectinload(Theme.engagements).selectinload(Engagement.organisations),
+        selectinload(Theme.engagements).selectinload(Engagement.priorities)))
+
+
+def engagements_by_arena(engagements: list[Engagement]) -> list[tuple[Arena, list[Engagement]]]:
+    """Engagements grouped under their network, in the strategy's order."""
+    ordered = sorted(engagements, key=lambda engagement: (engagement.arena.sort_order, engagement.number))
+    return [(arena, list(items)) for arena, items in groupby(ordered, key=lambda engagement: engagement.arena)]
+
+
+def priorities_by_theme() -> list[tuple[Theme, list[Priority]]]:
+    return [(theme, theme.priorities) for theme in themes()]
+
+
+def theme_condition(theme: Theme):
+    """Contactmomenten about any priority of this opgave."""
+    return Interaction.id.in_(
+        select(interaction_priorities.c.interaction_id)
+        .join(Priority, Priority.id == interaction_priorities.c.priority_id)
+        .where(Priority.theme_id == theme.id))
+
+
+def priority_condition(priority: Priority):
+    return Interaction.id.in_(select(interaction_priorities.c.interaction_id)
+                              .where(interaction_priorities.c.priority_id == priority.id))
+
+
+def activity_per_priority(user: User, priority_ids: list[int]) -> dict[int, tuple[int, object]]:
+    """Per priority: the number of contactmomenten and the latest one's time."""
+    if not priority_ids:
+        return {}
+    query = (select(interaction_priorities.c.priority_id, func.count(), func.max(Interaction.occurred_at))
+             .join(Interaction, Interaction.id == interaction_priorities.c.interaction_id)
+             .where(interaction_priorities.c.priority_id.in_(priority_ids), visible_to(user))
+             .group_by(interaction_priorities.c.priority_id))
+    return {priority_id: (count, last) for priority_id, count, last in db.session.execute(query)}
+
+
+def priority_for_page(priority_id: int) -> Priority | None:
+    return db.session.scalar(select(Priority).where(Priority.id == priority_id)
+                             .options(selectinload(Priority.theme)))
+
+
+def engagements_for_priority(priority: Priority) -> list[Engagement]:
+    return list(db.session.scalars(
+        select(Engagement).where(Engagement.priorities.any(Priority.id == priority.id))
+        .order_by(Engagement.number)
+        .options(selectinload(Engagement.arena), selectinload(Engagement.organisations))))
+
+
+def arenas_with_counts() -> list[tuple[Arena, int, int]]:
+    """Every network with its number of organisations and engagements."""
+    organisations = (select(func.count(Organisation.id)).where(Organisation.arena_id == Arena.id)
+                     .correlate(Arena).scalar_subquery())
+    engagements = (select(func.count(Engagement.id)).where(Engagement.arena_id == Arena.id)
+                   .correlate(Arena).scalar_subquery())
+    query = select(Arena, organisations, engagements).order_by(Arena.sort_order, Arena.name)
+    return [tuple(row) for row in db.session.execute(query)]
+
+
+def arena_for_page(arena_id: int) -> Arena | None:
+    return db.session.scalar(select(Arena).where(Arena.id == arena_id)
+                             .options(selectinload(Arena.organisations)))
+
+
+def engagements_in_arena(arena: Arena) -> list[Engagement]:
+    return list(db.session.scalars(
+        select(Engagement).where(Engagement.arena_id == arena.id)
+        .join(Engagement.theme).order_by(Theme.number, Engagement.number)
+        .options(selectinload(Engagement.theme), selectinload(Engagement.organisations))))
+
+
+def positions() -> list[Position]:
+    return list(db.session.scalars(
+        select(Position).join(Position.organisation).order_by(Organisation.name, Position.title)
+        .options(selectinload(Position.organisation).selectinload(Organisation.arena),
+                 selectinload(Position.themes), selectinload(Position.holder))))
