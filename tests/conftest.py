@@ -1,7 +1,10 @@
+import contextvars
 import shutil
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from flask import has_app_context
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from tracker import create_app
@@ -19,6 +22,20 @@ SECRET = "test-secret-key"
 def app_config(uri: str, **extra) -> dict:
     return {"TESTING": True, "SECRET_KEY": SECRET, "SQLALCHEMY_DATABASE_URI": uri,
             "WTF_CSRF_ENABLED": False, **extra}
+
+
+class RequestClient(FlaskClient):
+    """A test client whose every request runs as in production: in its own
+    app context, with its own database session and its own `g`.
+
+    The test's own session ends its transaction first, so that it holds no
+    lock while the request writes and sees fresh data afterwards.
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            _db.session.rollback()
+        return contextvars.Context().run(super().open, *args, **kwargs)
 
 
 @pytest.fixture(scope="session")
@@ -45,6 +62,7 @@ def database_path(seeded_database, tmp_path) -> str:
 def app(database_path, tmp_path):
     app = create_app(app_config(f"sqlite:///{database_path}"))
     app.instance_path = str(tmp_path)
+    app.test_client_class = RequestClient
     with app.app_context():
         yield app
         _db.session.remove()

@@ -28,7 +28,7 @@ def populate_choices(form: InteractionForm) -> dict:
     colleagues = colleague_choices()
     form.participant_ids.choices = as_choices(colleagues)
     for entry in form.follow_ups:
-        entry.owner_id.choices = as_choices(colleagues, blank=_("— kies —"))
+        entry.form.owner_id.choices = as_choices(colleagues, blank=_("— kies —"))
     grouped = priorities_by_theme()
     form.priority_ids.choices = as_choices((priority.id, f"{priority.code} {priority.title}")
                                            for _theme, priorities in grouped for priority in priorities)
@@ -37,7 +37,7 @@ def populate_choices(form: InteractionForm) -> dict:
 
 def form_to_data(form: InteractionForm) -> service.InteractionData:
     follow_ups, removed = [], []
-    for entry in form.follow_ups:
+    for entry in (field.form for field in form.follow_ups):
         if entry.is_blank:
             continue
         if entry.remove.data or not entry.description.data:
@@ -115,7 +115,7 @@ def create():
 def show(interaction_id):
     interaction = get_visible(interaction_id)
     return render_template("interactions/show.html", interaction=interaction,
-                           can_edit=service.can_edit(current_user, interaction), delete_form=DeleteForm())
+                           can_edit=service.can_edit(current_user, interaction))
 
 
 @bp.route("/<int:interaction_id>/bewerken", methods=["GET", "POST"])

@@ -8,6 +8,7 @@ from sqlalchemy import exists, false, func, or_, select, true
 from sqlalchemy.orm import selectinload
 
 from ..auth.models import User
+from ..auth.service import normalise_email
 from ..database import utcnow
 from ..errors import DomainError, NotAllowed
 from ..extensions import db
@@ -113,8 +114,11 @@ def save_interaction(data: InteractionData, acting: User, interaction: Interacti
     participants = _colleagues(data.participant_ids, "participant_ids")
 
     if data.new_contact is not None:
-        contact = Contact(name=data.new_contact.name, function=data.new_contact.function or None,
-                          email=data.new_contact.email or None)
+        email = normalise_email(data.new_contact.email or "") or None
+        if email and db.session.scalar(select(Contact.id).where(Contact.email == email)) is not None:
+            raise DomainError(_l("Er is al een contactpersoon met dit e-mailadres; kies die in de lijst."),
+                              field="new_contact_email")
+        contact = Contact(name=data.new_contact.name, function=data.new_contact.function or None, email=email)
         if data.new_contact.organisation_id is not None:
             contact.organisation = db.session.get(Organisation, data.new_contact.organisation_id)
             if contact.organisation is None:

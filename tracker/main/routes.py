@@ -4,7 +4,6 @@ from sqlalchemy import text
 
 from ..extensions import db
 from ..interactions import service as interactions
-from ..interactions.forms import DeleteForm
 
 bp = Blueprint("main", __name__)
 
@@ -12,7 +11,7 @@ bp = Blueprint("main", __name__)
 @bp.route("/")
 def home():
     return render_template("main/home.html", recent=interactions.recent_for_user(current_user),
-                           follow_ups=interactions.open_follow_ups(current_user), complete_form=DeleteForm())
+                           follow_ups=interactions.open_follow_ups(current_user))
 
 
 @bp.route("/healthz")

@@ -5,6 +5,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..auth.models import Role, User
+from ..auth.service import normalise_email
 from ..errors import DomainError, NotAllowed
 from ..extensions import db
 from ..interactions.models import Interaction, interaction_contacts, interaction_organisations
@@ -105,18 +106,25 @@ def contact_history_condition(contact: Contact):
 
 def save_contact(contact: Contact | None, *, name: str, function: str | None, organisation_id: int | None,
                  email: str | None, phone: str | None, notes: str | None, acting: User) -> Contact:
-    if contact is None:
-        contact = Contact()
-        db.session.add(contact)
     organisation = None
     if organisation_id is not None:
         organisation = db.session.get(Organisation, organisation_id)
         if organisation is None:
             raise DomainError(_l("Kies een organisatie uit de lijst."), field="organisation_id")
+    email = normalise_email(email or "") or None
+    if email:
+        same = select(Contact.id).where(Contact.email == email)
+        if contact is not None:
+            same = same.where(Contact.id != contact.id)
+        if db.session.scalar(same) is not None:
+            raise DomainError(_l("Er is al een contactpersoon met dit e-mailadres."), field="email")
+    if contact is None:
+        contact = Contact()
+        db.session.add(contact)
     contact.name = name
     contact.function = function or None
     contact.organisation = organisation
-    contact.email = (email or "").lower() or None
+    contact.email = email
     contact.phone = phone or None
     contact.notes = notes or None
     db.session.flush()
