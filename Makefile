@@ -25,6 +25,11 @@ run: install
 
 test: install
 	$(BIN)/pytest
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "Again on PostgreSQL ($$TEST_DATABASE_URL):"; $(BIN)/pytest --postgresql; \
+	else \
+		echo "PostgreSQL run skipped: TEST_DATABASE_URL is not set."; \
+	fi
 
 # Refreshes the vendored front-end files in static/vendor from the npm
 # registry; they are committed so that running the app needs no Node.js.

@@ -15,6 +15,8 @@ from tracker.interactions.service import FollowUpData, InteractionData, save_int
 from tracker.strategy.models import Priority
 from tracker.strategy.seed import load_strategy, read_strategy
 
+from . import databases
+
 PASSWORD = "een-lang-wachtwoord-2026"
 SECRET = "test-secret-key"
 
@@ -38,29 +40,74 @@ class RequestClient(FlaskClient):
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 
-@pytest.fixture(scope="session")
-def seeded_database(tmp_path_factory) -> str:
-    """A SQLite file migrated to the newest schema and seeded, made once."""
-    path = tmp_path_factory.mktemp("template") / "seeded.sqlite"
-    app = create_app(app_config(f"sqlite:///{path}"))
+def pytest_addoption(parser):
+    parser.addoption("--postgresql", action="store_true",
+                     help="run the tests on the PostgreSQL server in TEST_DATABASE_URL instead of SQLite")
+
+
+def pytest_report_header(config):
+    if config.getoption("postgresql"):
+        return f"database: PostgreSQL at {databases.postgres_url()}"
+    return "database: SQLite (run with --postgresql and TEST_DATABASE_URL for PostgreSQL)"
+
+
+def pytest_configure(config):
+    if config.getoption("postgresql") and not databases.postgres_url():
+        raise pytest.UsageError("--postgresql needs TEST_DATABASE_URL, e.g. postgresql://postgres@127.0.0.1/test")
+
+
+def migrate_and_seed(uri: str) -> None:
+    app = create_app(app_config(uri))
     with app.app_context():
         upgrade()
         load_strategy(read_strategy(app.config["SEED_FILE"]))
         _db.session.commit()
         _db.engine.dispose()
-    return str(path)
+
+
+@pytest.fixture(scope="session")
+def seeded_database(request, tmp_path_factory):
+    """A database migrated to the newest schema and seeded, made once per run:
+    a SQLite file, or a PostgreSQL template database."""
+    if request.config.getoption("postgresql"):
+        server = databases.postgres_url()
+        name = databases.unique_name("lobbytracker_template")
+        migrate_and_seed(databases.create_database(server, name))
+        yield name
+        databases.drop_database(server, name)
+    else:
+        path = tmp_path_factory.mktemp("template") / "seeded.sqlite"
+        migrate_and_seed(f"sqlite:///{path}")
+        yield str(path)
 
 
 @pytest.fixture
-def database_path(seeded_database, tmp_path) -> str:
+def database_path(request, seeded_database, tmp_path) -> str:
+    """A copy of the seeded SQLite file (SQLite runs only)."""
+    if request.config.getoption("postgresql"):
+        pytest.skip("this test copies a SQLite file")
     path = tmp_path / "test.sqlite"
     shutil.copy(seeded_database, path)
     return str(path)
 
 
 @pytest.fixture
-def app(database_path, tmp_path):
-    app = create_app(app_config(f"sqlite:///{database_path}"))
+def database_uri(request, seeded_database, tmp_path):
+    """A fresh seeded database for one test."""
+    if request.config.getoption("postgresql"):
+        server = databases.postgres_url()
+        name = databases.unique_name("lobbytracker_test")
+        yield databases.create_database(server, name, template=seeded_database)
+        databases.drop_database(server, name)
+    else:
+        path = tmp_path / "test.sqlite"
+        shutil.copy(seeded_database, path)
+        yield f"sqlite:///{path}"
+
+
+@pytest.fixture
+def app(database_uri, tmp_path):
+    app = create_app(app_config(database_uri))
     app.instance_path = str(tmp_path)
     app.test_client_class = RequestClient
     with app.app_context():
