@@ -259,3 +259,14 @@ def test_the_list_pages_through_contactmomenten(db, employee_client, employee):
 def test_participants_include_bestuurders(db, employee_client):
     hamming = db.session.scalars(select(User).where(User.name == "Jan Hamming")).one()
     assert f'value="{hamming.id}"' in employee_client.get("/contactmomenten/nieuw").text
+
+
+def test_a_follow_up_needs_an_owner_and_a_due_date(db, employee_client, employee):
+    priority = priorities_of(db, 1)[0]
+    response = employee_client.post("/contactmomenten/nieuw", data=log_form(
+        priority_ids=[str(priority.id)], **{"follow_ups-0-description": "Nabellen"}))
+    assert response.status_code == 200
+    assert 'id="follow_ups-0-due_date-error"' in response.text
+    assert "Vul een datum in waarop het af moet zijn." in response.text
+    assert "Kies wie de actie uitvoert." in response.text
+    assert count(db, Interaction) == 0

@@ -29,6 +29,7 @@ def create_app(test_config=None):
     register_error_handlers(app)
     register_security_headers(app)
     register_commands(app)
+    register_scheduler(app)
     return app
 
 
@@ -51,14 +52,20 @@ def register_extensions(app):
 
 
 def register_blueprints(app):
+    from .views import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # before any rule is added
     from .admin.routes import bp as admin_bp
     from .auth.routes import bp as auth_bp
     from .interactions.routes import bp as interactions_bp
+    from .digest.routes import bp as digest_bp
     from .main.routes import bp as main_bp
+    from .neglect.routes import bp as neglect_bp
     from .relations.routes import bp as relations_bp
     from .strategy.routes import bp as strategy_bp
 
-    for blueprint in (auth_bp, main_bp, strategy_bp, relations_bp, interactions_bp, admin_bp):
+    for blueprint in (auth_bp, main_bp, strategy_bp, relations_bp, interactions_bp, neglect_bp, digest_bp,
+                      admin_bp):
         app.register_blueprint(blueprint)
 
 
@@ -76,6 +83,12 @@ def register_error_handlers(app):
 
 def register_security_headers(app):
     from .main.security import init_app
+
+    init_app(app)
+
+
+def register_scheduler(app):
+    from .scheduler.runner import init_app
 
     init_app(app)
 

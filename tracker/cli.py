@@ -10,6 +10,10 @@ from .auth.models import Role
 from .auth.service import create_user
 from .errors import DomainError
 from .extensions import db
+from .digest import outbox
+from .digest import service as digests
+from .digest.weeks import Week
+from .neglect import service as neglect
 from .strategy.seed import SeedError, load_strategy, read_strategy
 
 
@@ -52,6 +56,70 @@ def create_user_command(email, name, role):
     click.echo(f"Created {user.role.value} {user.email}.")
 
 
+@click.command("scan-neglect")
+@click.option("--today", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Scan as on this day (YYYY-MM-DD); by default today in the municipality's time zone.")
+@with_appcontext
+def scan_neglect_command(on):
+    """Flag neglected relationships and overdue follow-ups; idempotent per day."""
+    day = on.date() if on else neglect.today()
+    result = neglect.scan(day)
+    db.session.commit()
+    click.echo(f"Scan of {day.isoformat()}: {result.raised} raised, {result.still_open} still open, "
+               f"{result.reopened} reopened after snooze, {result.resolved} resolved.")
+
+
+def report_delivery(delivery) -> None:
+    click.echo(f"Sent {delivery.sent}, waiting {delivery.waiting}.")
+    if delivery.error:
+        raise click.ClickException(f"mail server unavailable ({delivery.error}); "
+                                   f"{delivery.waiting} message(s) kept in the outbox for a later try.")
+
+
+@click.command("send-digests")
+@click.option("--week", default=None, help="The ISO week, e.g. 2026-W48; by default the last finished week.")
+@click.option("--dry-run", is_flag=True, help="Only show what would be sent.")
+@with_appcontext
+def send_digests_command(week, dry_run):
+    """Queue and send the weekly digests; a second run sends nothing new."""
+    try:
+        week = Week.parse(week) if week else Week.last_finished(neglect.today())
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--week") from error
+    if dry_run:
+        for user in digests.recipients():
+            digest = digests.build_digest(user, week)
+            click.echo(f"{user.email}: {digest.subject}")
+        return
+    queued = digests.enqueue_week(week)
+    db.session.commit()
+    click.echo(f"Week {week}: {queued} digest(s) queued.")
+    report_delivery(outbox.deliver())
+
+
+@click.command("flush-outbox")
+@with_appcontext
+def flush_outbox_command():
+    """Send every pending message now, whatever its backoff."""
+    report_delivery(outbox.deliver(force=True))
+
+
+@click.command("scheduler")
+@with_appcontext
+def scheduler_command():
+    """Run the scheduled jobs in this process (production: exactly one)."""
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    from .scheduler.jobs import create_scheduler
+
+    click.echo("Scheduler started; jobs run in the process that holds the database lock. Ctrl+C stops.")
+    try:
+        create_scheduler(current_app._get_current_object(), BlockingScheduler).start()
+    except (KeyboardInterrupt, SystemExit):
+        click.echo("Scheduler stopped.")
+
+
 def init_app(app):
-    app.cli.add_command(seed_command)
-    app.cli.add_command(create_user_command)
+    for command in (seed_command, create_user_command, scan_neglect_command, send_digests_command,
+                    flush_outbox_command, scheduler_command):
+        app.cli.add_command(command)

@@ -17,7 +17,22 @@ DEFAULTS = {
     "SEED_FILE": str(Path(__file__).parent / "seed" / "zaanstad-2022-2026.yaml"),
     "MUNICIPALITY": "Zaanstad",
     "THEME_CSS": "css/theme-zaanstad.css",
+    "BASE_URL": "http://127.0.0.1:5000",
+    "MAIL_SERVER": None,
+    "MAIL_PORT": 25,
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_USE_TLS": False,
+    "MAIL_USE_SSL": False,
+    "MAIL_DEFAULT_SENDER": "Lobbytracker <lobbytracker@zaanstad.nl>",
+    "SCHEDULER_ENABLED": True,
 }
+
+
+
+def flag(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
 
 # Settings that may come from the environment, with how to read them.
 ENVIRONMENT = {
@@ -26,13 +41,30 @@ ENVIRONMENT = {
     "SEED_FILE": str,
     "MUNICIPALITY": str,
     "THEME_CSS": str,
-    "SESSION_COOKIE_SECURE": lambda value: value.lower() in {"1", "true", "yes"},
+    "SESSION_COOKIE_SECURE": flag,
+    "BASE_URL": str,
+    "MAIL_SERVER": str,
+    "MAIL_PORT": int,
+    "MAIL_USERNAME": str,
+    "MAIL_PASSWORD": str,
+    "MAIL_USE_TLS": flag,
+    "MAIL_USE_SSL": flag,
+    "MAIL_DEFAULT_SENDER": str,
+    "SCHEDULER_ENABLED": flag,
 }
 
 
 def from_environment(environ=os.environ):
-    """The settings the environment sets, converted to their types."""
-    return {name: read(environ[name]) for name, read in ENVIRONMENT.items() if environ.get(name)}
+    """The settings the environment sets, converted to their types; fails
+    fast, naming the variable, when one cannot be read."""
+    settings = {}
+    for name, read in ENVIRONMENT.items():
+        if environ.get(name):
+            try:
+                settings[name] = read(environ[name])
+            except ValueError as error:
+                raise RuntimeError(f"environment variable {name} is not valid: {error}") from error
+    return settings
 
 
 def database_uri(url: str | None, instance_path: str) -> str:

@@ -5,6 +5,7 @@ from datetime import datetime, timezone
 
 from flask import has_request_context, request
 from sqlalchemy import DateTime, Enum, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -78,3 +79,9 @@ def _begin_sqlite(connection):
         connection.exec_driver_sql("BEGIN")
     else:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def insert_ignoring_duplicates(session, model, index_elements: list[str]):
+    """INSERT … ON CONFLICT DO NOTHING on the unique key, on SQLite and PostgreSQL."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    return insert(model).on_conflict_do_nothing(index_elements=index_elements)

@@ -1,6 +1,6 @@
 """Dutch formats for dates, times, amounts and enum values in templates."""
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -66,4 +66,5 @@ def init_app(app):
         nl_date=nl_date, nl_datetime=nl_datetime, nl_time=nl_time, nl_amount=nl_amount,
         nl_number=nl_number, iso_week=iso_week, label=label,
     )
+    app.jinja_env.globals["timedelta"] = timedelta
     app.context_processor(lambda: {"today": local_today()})

@@ -3,6 +3,7 @@
 import re
 
 from flask_babel import lazy_gettext as _l
+import wtforms
 from wtforms import SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
@@ -48,11 +49,22 @@ def apply_domain_error(form, error) -> bool:
     return True
 
 
+# The largest id an Integer column holds on every supported database (PostgreSQL's
+# `integer`). A bigger number can be no row's id, and SQLite raises OverflowError
+# on anything beyond 2**63 instead of finding nothing.
+MAX_ID = 2**31 - 1
+
+
 def optional_int(value):
-    """Coerces a select's value to an int; the empty choice becomes None."""
+    """Coerces a select's value to an int; the empty choice becomes None.
+
+    ValueError for anything that is not a number an id can be."""
     if value in (None, "", "None"):
         return None
-    return int(value)
+    number = int(value)
+    if abs(number) > MAX_ID:
+        raise ValueError(f"not an id: {value!r}")
+    return number
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -78,3 +90,15 @@ def check_choice(field):
     """For selects that accept an empty value: the value must be offered."""
     if field.data is not None and field.data not in {option.value for option in field.choices}:
         raise ValidationError(_l("Kies uit de lijst."))
+
+
+class DateField(wtforms.DateField):
+    """A date field whose unreadable input gets a Dutch message with an example."""
+
+    invalid_message = _l("Vul een bestaande datum in, zoals 30-11-2026.")
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(str(self.invalid_message)) from error

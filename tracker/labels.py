@@ -4,10 +4,35 @@ from flask_babel import lazy_gettext as _l
 
 from .auth.models import Role
 from .interactions.models import InteractionKind, Level
+from .neglect.models import FlagAction, FlagStatus, FlagSubject
 from .relations.models import OrganisationKind
-from .strategy.models import BidStatus, EngagementLevel, IntendedRole, PositionStatus, Scale
+from .strategy.models import BidStatus, EngagementLevel, IntendedRole, PositionStatus, PriorityStatus, Scale
 
 LABELS = {
+    FlagStatus: {
+        FlagStatus.OPEN: _l("Open"),
+        FlagStatus.SNOOZED: _l("Gesnoozed"),
+        FlagStatus.RESOLVED: _l("Opgelost"),
+    },
+    FlagSubject: {
+        FlagSubject.ORGANISATION: _l("Organisatie"),
+        FlagSubject.CONTACT: _l("Contactpersoon"),
+        FlagSubject.FOLLOW_UP: _l("Actie"),
+    },
+    FlagAction: {
+        FlagAction.RAISED: _l("Gesignaleerd"),
+        FlagAction.SNOOZED: _l("Gesnoozed"),
+        FlagAction.REOPENED: _l("Heropend"),
+        FlagAction.ASSIGNED: _l("Toegewezen"),
+        FlagAction.RESOLVED: _l("Opgelost"),
+    },
+    PriorityStatus: {
+        PriorityStatus.ON_TRACK: _l("Op koers"),
+        PriorityStatus.NEEDS_ATTENTION: _l("Aandacht nodig"),
+        PriorityStatus.AT_RISK: _l("Risico"),
+        PriorityStatus.ACHIEVED: _l("Bereikt"),
+        PriorityStatus.MONITOR_ONLY: _l("Alleen monitoren"),
+    },
     Role: {
         Role.EMPLOYEE: _l("Medewerker"),
         Role.MANAGER: _l("Manager"),

@@ -1,12 +1,22 @@
 """Helpers every view uses to run a service inside the request's transaction."""
 
 from flask import abort, flash
+from werkzeug.routing import IntegerConverter
 
 from .errors import DomainError, NotAllowed
 from .extensions import db
-from .forms import apply_domain_error
+from .forms import MAX_ID, apply_domain_error
 
 FAILED = object()
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in a URL: a number no row can have matches no page (404)
+    instead of reaching the database, which cannot compare it."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 def run_service(form, action):

@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, IntegerField, PasswordField, SelectField, StringField
+from wtforms.validators import NumberRange
 
 from ..auth.models import Role
 from ..forms import as_choices, chosen, clean_text, email_address, max_length, optional, required
@@ -29,3 +30,15 @@ class OfficialForm(FlaskForm):
     name = StringField(_l("Naam"), filters=[clean_text], validators=[required(), max_length(200)])
     title = StringField(_l("Functie"), filters=[clean_text], validators=[required(), max_length(200)],
                         description=_l("Bijvoorbeeld: wethouder Wonen en Bereikbaarheid."))
+
+
+class CadenceDefaultsForm(FlaskForm):
+    leading = IntegerField(_l("Leidende rol (voorzitter, vicevoorzitter, voortrekker, trekker)"),
+                           validators=[chosen(_l("Vul een aantal dagen in.")),
+                                       NumberRange(1, 3650, _l("Kies een ritme tussen 1 en 3650 dagen."))])
+    member = IntegerField(_l("Andere inzet (lid, actief deelnemer, …)"),
+                          validators=[chosen(_l("Vul een aantal dagen in.")),
+                                      NumberRange(1, 3650, _l("Kies een ritme tussen 1 en 3650 dagen."))])
+    watching = IntegerField(_l("Monitoren of geen voortrekkersrol"),
+                            validators=[chosen(_l("Vul een aantal dagen in.")),
+                                        NumberRange(1, 3650, _l("Kies een ritme tussen 1 en 3650 dagen."))])

@@ -1,12 +1,23 @@
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from email import policy
+from email.parser import BytesParser
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.models import Role, User
 from ..auth.service import create_official, create_user, list_users, update_user
 from ..extensions import db
+from ..interactions.forms import DeleteForm
 from ..views import FAILED, run_service
-from .forms import EditUserForm, OfficialForm, UserForm
+from ..digest import outbox
+from ..digest.mail import stored_mails
+from ..digest.models import OutboxMessage
+from ..digest.service import outbox_summary
+from ..neglect.service import CadenceDefaults, cadence_defaults, set_cadence_defaults
+from ..scheduler.jobs import job_statuses
+from ..scheduler.service import lock_state, scheduler_alive
+from .forms import CadenceDefaultsForm, EditUserForm, OfficialForm, UserForm
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 
@@ -53,3 +64,47 @@ def new_official():
         flash(_("De bestuurder is toegevoegd."), "success")
         return redirect(url_for("admin.users"))
     return render_template("admin/official_form.html", form=form)
+
+
+@bp.route("/ritme", methods=["GET", "POST"])
+def cadences():
+    form = CadenceDefaultsForm(obj=cadence_defaults())
+    if form.validate_on_submit() and run_service(form, lambda: set_cadence_defaults(CadenceDefaults(
+            leading=form.leading.data, member=form.member.data, watching=form.watching.data),
+            current_user)) is not FAILED:
+        flash(_("De standaardritmes zijn opgeslagen."), "success")
+        return redirect(url_for("admin.cadences"))
+    return render_template("admin/cadences.html", form=form)
+
+
+@bp.route("/taken")
+def jobs():
+    return render_template("admin/jobs.html", jobs=job_statuses(current_app), lock=lock_state(),
+                           alive=scheduler_alive(), outbox=outbox_summary(), stuck=outbox.stuck(),
+                           requeue_form=DeleteForm())
+
+
+@bp.route("/taken/uitgaand/<int:message_id>/opnieuw", methods=["POST"])
+def requeue(message_id):
+    row = db.session.get(OutboxMessage, message_id) or abort(404)
+    if not DeleteForm().validate_on_submit():
+        abort(400)
+    outbox.requeue(row)
+    db.session.commit()
+    flash(_("Het bericht staat weer in de wachtrij."), "success")
+    return redirect(url_for("admin.jobs"))
+
+
+@bp.route("/mail")
+def mails():
+    return render_template("admin/mails.html", mails=[
+        (path.name, BytesParser(policy=policy.default).parsebytes(path.read_bytes())) for path in stored_mails()[:100]])
+
+
+@bp.route("/mail/<name>")
+def mail(name):
+    found = {path.name: path for path in stored_mails()}.get(name) or abort(404)
+    message = BytesParser(policy=policy.default).parsebytes(found.read_bytes())
+    text = message.get_body(preferencelist=("plain",))
+    return render_template("admin/mail.html", name=name, message=message,
+                           text=text.get_content() if text else "")

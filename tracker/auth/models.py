@@ -2,12 +2,19 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Column, ForeignKey, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..database import UTCDateTime, enum_column, utcnow
 from ..extensions import db
+
+
+user_themes = Table(
+    "user_themes", db.metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("theme_id", ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
 
 
 class Role(StrEnum):
@@ -35,8 +42,12 @@ class User(UserMixin, db.Model):
     is_official: Mapped[bool] = mapped_column(default=False)
     title: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
+    # None: the default for the role (managers receive the weekly digest).
+    wants_digest: Mapped[bool | None]
     seed_key: Mapped[str | None] = mapped_column(String(100), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    followed_themes: Mapped[list["Theme"]] = relationship(secondary=user_themes, order_by="Theme.number")
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
@@ -62,6 +73,12 @@ class User(UserMixin, db.Model):
     @property
     def edits_all_interactions(self) -> bool:
         return self.role in (Role.MANAGER, Role.ADMINISTRATOR)
+
+    @property
+    def receives_digest(self) -> bool:
+        if not self.can_log_in:
+            return False
+        return self.role == Role.MANAGER if self.wants_digest is None else self.wants_digest
 
     @property
     def display_name(self) -> str:

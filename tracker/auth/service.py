@@ -103,3 +103,10 @@ def create_official(*, name: str, title: str, acting: User) -> User:
     db.session.add(official)
     db.session.flush()
     return official
+
+
+def login_colleague_choices() -> list[tuple[int, str]]:
+    """Colleagues who log in: the people work can be assigned to."""
+    users = db.session.scalars(select(User).where(User.active.is_(True), User.password_hash.is_not(None),
+                                                  User.email.is_not(None)).order_by(User.name))
+    return [(user.id, user.name) for user in users]

@@ -2,13 +2,14 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.i18n import translations as wtforms_translations
 from wtforms import (
-    BooleanField, DateField, EmailField, FieldList, Form, FormField, HiddenField, SelectField, StringField,
+    BooleanField, EmailField, FieldList, Form, FormField, HiddenField, SelectField, StringField,
     TextAreaField, TimeField, ValidationError,
 )
 
 from ..forms import (
-    MultiCheckboxField, as_choices, check_choice, chosen, clean_text, email_address, max_length, optional, optional_int, required,
+    DateField, MultiCheckboxField, as_choices, check_choice, chosen, clean_text, email_address, max_length, optional, optional_int, required,
 )
 from ..labels import choices
 from .models import InteractionKind, Level
@@ -19,6 +20,12 @@ INVALID_DATE = _l("Vul een bestaande datum in, zoals 30-11-2026.")
 
 class FollowUpForm(Form):
     """One afspraak or actie; a row left empty is ignored."""
+
+    class Meta:
+        # A sub-form is a plain Form, which has no translations of WTForms' own
+        # messages ("Invalid Choice: could not coerce."); use Flask-WTF's, as FlaskForm does.
+        def get_translations(self, form):
+            return wtforms_translations
 
     id = HiddenField(filters=[optional_int])
     description = StringField(_l("Afspraak of actie"), filters=[clean_text], validators=[max_length(500)])
@@ -31,10 +38,16 @@ class FollowUpForm(Form):
         return not self.description.data and not self.id.data
 
     def validate_due_date(self, field):
-        if self.description.data and field.data is None:
-            raise ValidationError(_l("Vul een datum in waarop het af moet zijn."))
         if field.data is not None and field.data < EARLIEST:
             raise ValidationError(_l("Kies een datum na 1 januari 2000."))
+
+    def validate(self, extra_validators=None) -> bool:
+        # Checked after the fields: an empty optional field stops its own validators.
+        valid = super().validate(extra_validators)
+        if self.description.data and self.due_date.data is None and not self.due_date.errors:
+            self.due_date.errors.append(_l("Vul een datum in waarop het af moet zijn."))
+            valid = False
+        return valid
 
     def validate_owner_id(self, field):
         if self.description.data and field.data is None:

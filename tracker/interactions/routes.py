@@ -62,7 +62,8 @@ def form_to_data(form: InteractionForm) -> service.InteractionData:
 
 
 def ids_from_query(name: str) -> list[int]:
-    return [int(value) for value in request.args.getlist(name) if value.isdigit()]
+    # isdecimal, not isdigit: "²" is a digit that int() refuses.
+    return [int(value) for value in request.args.getlist(name) if value.isdecimal()]
 
 
 def get_visible(interaction_id: int) -> Interaction:

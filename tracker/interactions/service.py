@@ -12,6 +12,7 @@ from ..auth.service import normalise_email
 from ..database import utcnow
 from ..errors import DomainError, NotAllowed
 from ..extensions import db
+from ..neglect import service as neglect
 from ..relations.models import Contact, Organisation
 from ..strategy.models import Priority
 from .models import FollowUp, Interaction, InteractionKind, Level, interaction_participants
@@ -89,8 +90,7 @@ def _load_all(model, ids: list[int], field_name: str, message):
 
 
 def _colleagues(ids: list[int], field_name: str) -> list[User]:
-    users = _load_all(User, ids, field_name, _l("Kies collega's uit de lijst."))
-    return users
+    return _load_all(User, ids, field_name, _l("Kies collega's uit de lijst."))
 
 
 def save_interaction(data: InteractionData, acting: User, interaction: Interaction | None = None) -> Interaction:
@@ -149,6 +149,7 @@ def save_interaction(data: InteractionData, acting: User, interaction: Interacti
     interaction.participants = participants
     _save_follow_ups(interaction, data)
     db.session.flush()
+    neglect.resolve_for_interaction(interaction)
     return interaction
 
 
@@ -180,6 +181,7 @@ def complete_follow_up(follow_up: FollowUp, acting: User) -> None:
     if follow_up.owner_id != acting.id and not can_edit(acting, follow_up.interaction):
         raise NotAllowed(_l("Alleen de eigenaar of wie het contactmoment mag bewerken, rondt deze actie af."))
     follow_up.completed_at = utcnow()
+    neglect.resolve_follow_up(follow_up, acting)
     db.session.flush()
 
 

@@ -4,6 +4,7 @@ from sqlalchemy import text
 
 from ..extensions import db
 from ..interactions import service as interactions
+from ..neglect import service as neglect
 
 bp = Blueprint("main", __name__)
 
@@ -11,7 +12,8 @@ bp = Blueprint("main", __name__)
 @bp.route("/")
 def home():
     return render_template("main/home.html", recent=interactions.recent_for_user(current_user),
-                           follow_ups=interactions.open_follow_ups(current_user))
+                           follow_ups=interactions.open_follow_ups(current_user),
+                           flags=neglect.flags_for_user(current_user))
 
 
 @bp.route("/healthz")

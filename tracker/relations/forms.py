@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, StringField, TextAreaField
+from wtforms import EmailField, IntegerField, RadioField, SelectField, StringField, TextAreaField, ValidationError
 
 from ..forms import (
     as_choices, check_choice, chosen, clean_text, email_address, max_length, optional, optional_int, required,
@@ -9,7 +9,45 @@ from ..labels import choices
 from .models import OrganisationKind
 
 
-class ContactForm(FlaskForm):
+CADENCE_MODES = [("standaard", _l("Standaard")), ("eigen", _l("Eigen ritme")), ("uit", _l("Geen ritme (niet signaleren)"))]
+
+
+class RelationshipFields:
+    """Who owns a relationship and how often it should be worked on."""
+
+    owner_id = SelectField(_l("Eigenaar van de relatie"), coerce=optional_int, validate_choice=False,
+                           description=_l("Krijgt de signalering als de relatie verwaarloosd raakt."))
+    cadence_mode = RadioField(_l("Ritme"), choices=as_choices(CADENCE_MODES), default="standaard",
+                              validators=[chosen()])
+    cadence_days = IntegerField(_l("Eigen ritme in dagen"), validators=[optional()],
+                                description=_l("Binnen hoeveel dagen er opnieuw contact moet zijn."))
+
+    def validate_owner_id(self, field):
+        check_choice(field)
+
+    def validate_cadence_days(self, field):
+        if field.data is not None and not 1 <= field.data <= 3650:
+            raise ValidationError(_l("Kies een ritme tussen 1 en 3650 dagen."))
+
+    def validate(self, extra_validators=None) -> bool:
+        # Checked after the fields: an empty optional field stops its own validators.
+        valid = super().validate(extra_validators)
+        if self.cadence_mode.data == "eigen" and self.cadence_days.data is None and not self.cadence_days.errors:
+            self.cadence_days.errors.append(_l("Vul het aantal dagen in, of kies een ander ritme."))
+            valid = False
+        return valid
+
+    def cadence(self) -> tuple[int | None, bool]:
+        """(days, disabled) as the service takes them."""
+        mode = self.cadence_mode.data
+        return (self.cadence_days.data if mode == "eigen" else None), mode == "uit"
+
+    def show_cadence(self, relation) -> None:
+        self.cadence_mode.data = "uit" if relation.cadence_disabled else (
+            "eigen" if relation.cadence_days else "standaard")
+
+
+class ContactForm(RelationshipFields, FlaskForm):
     name = StringField(_l("Naam"), filters=[clean_text], validators=[required(), max_length(200)])
     function = StringField(_l("Functie"), filters=[clean_text], validators=[max_length(200)],
                            description=_l("Bijvoorbeeld: Kamerlid (VVD), wethouder Wonen, beleidsadviseur."))
@@ -23,7 +61,7 @@ class ContactForm(FlaskForm):
         check_choice(field)
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(RelationshipFields, FlaskForm):
     name = StringField(_l("Naam"), filters=[clean_text], validators=[required(), max_length(300)])
     abbreviation = StringField(_l("Afkorting"), filters=[clean_text], validators=[max_length(50)])
     kind = SelectField(_l("Soort"), choices=as_choices(choices(OrganisationKind)), validators=[chosen()])

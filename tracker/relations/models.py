@@ -1,7 +1,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import UTCDateTime, enum_column, utcnow
@@ -39,10 +39,14 @@ class Organisation(db.Model):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"), index=True)
     description: Mapped[str | None] = mapped_column(Text)
     website: Mapped[str | None] = mapped_column(String(500))
+    cadence_days: Mapped[int | None]
+    cadence_disabled: Mapped[bool] = mapped_column(default=False, server_default=false())
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     seed_key: Mapped[str | None] = mapped_column(String(100), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     arena: Mapped["Arena | None"] = relationship(back_populates="organisations")
+    owner: Mapped["User | None"] = relationship()
     parent: Mapped["Organisation | None"] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list["Organisation"]] = relationship(back_populates="parent", order_by="Organisation.name")
     contacts: Mapped[list["Contact"]] = relationship(back_populates="organisation", order_by="Contact.name")
@@ -73,10 +77,14 @@ class Contact(db.Model):
     email: Mapped[str | None] = mapped_column(String(254), index=True)
     phone: Mapped[str | None] = mapped_column(String(50))
     notes: Mapped[str | None] = mapped_column(Text)
+    cadence_days: Mapped[int | None]
+    cadence_disabled: Mapped[bool] = mapped_column(default=False, server_default=false())
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     seed_key: Mapped[str | None] = mapped_column(String(100), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="contacts")
+    owner: Mapped["User | None"] = relationship()
 
     @property
     def display_name(self) -> str:

@@ -3,9 +3,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.models import Role
+from ..auth.service import login_colleague_choices
 from ..extensions import db
-from ..forms import as_choices, optional_int
+from ..forms import as_choices, clean_text, optional_int
 from ..interactions import service as interactions
+from ..interactions.models import interaction_contacts, interaction_organisations
+from ..neglect import service as neglect
 from ..labels import choices
 from . import service
 from .forms import ContactForm, OrganisationForm
@@ -25,7 +28,8 @@ def query_int(name: str) -> int | None:
 
 
 def query_text(name: str) -> str:
-    return request.args.get(name, "").strip()[:200]
+    # Without control characters: PostgreSQL refuses a NUL in a query parameter.
+    return clean_text(request.args.get(name, ""))[:200]
 
 
 def can_edit_organisations() -> bool:
@@ -40,6 +44,9 @@ def organisations():
     text = query_text("zoek")
     found, last = service.search_organisations(current_user, text, arena_id, kind)
     return render_template("relations/organisations.html", organisations=found, last=last, text=text,
+                           states=neglect.organisation_states(found),
+                           one_person=neglect.resting_on_one_person(
+                               interaction_organisations.c.organisation_id, [item.id for item in found]),
                            arena_id=arena_id, kind=kind, arenas=service.arenas(),
                            kinds=choices(OrganisationKind), limit=service.LIST_LIMIT,
                            can_edit=can_edit_organisations())
@@ -56,10 +63,17 @@ def organisation(organisation_id):
         history=interactions.latest_visible(current_user, condition, limit=HISTORY_LIMIT),
         total=interactions.count_visible(current_user, condition),
         last_contact=interactions.last_contact_at(current_user, condition),
-        can_edit=can_edit_organisations())
+        can_edit=can_edit_organisations(), state=neglect.organisation_states([found])[found.id],
+        one_person=found.id in neglect.resting_on_one_person(interaction_organisations.c.organisation_id, [found.id]),
+        flags=neglect.flags_for_organisation(found))
+
+
+def owner_choices(form) -> None:
+    form.owner_id.choices = as_choices(login_colleague_choices(), blank=_("— niemand —"))
 
 
 def organisation_form_choices(form: OrganisationForm, exclude: int | None = None) -> None:
+    owner_choices(form)
     form.arena_id.choices = as_choices(((arena.id, arena.name) for arena in service.arenas()), blank=_("— geen —"))
     form.parent_id.choices = as_choices((pair for pair in service.organisation_choices() if pair[0] != exclude),
                                         blank=_("— geen —"))
@@ -69,7 +83,8 @@ def save_organisation_form(form: OrganisationForm, organisation: Organisation | 
     return run_service(form, lambda: service.save_organisation(
         organisation, name=form.name.data, abbreviation=form.abbreviation.data,
         kind=OrganisationKind(form.kind.data), arena_id=form.arena_id.data, parent_id=form.parent_id.data,
-        description=form.description.data, acting=current_user))
+        description=form.description.data, acting=current_user, owner_id=form.owner_id.data,
+        cadence_days=form.cadence()[0], cadence_disabled=form.cadence()[1]))
 
 
 @bp.route("/organisaties/nieuw", methods=["GET", "POST"])
@@ -93,6 +108,8 @@ def edit_organisation(organisation_id):
         abort(403)
     form = OrganisationForm(obj=organisation)
     organisation_form_choices(form, exclude=organisation.id)
+    if request.method == "GET":
+        form.show_cadence(organisation)
     if form.validate_on_submit():
         if save_organisation_form(form, organisation) is not FAILED:
             flash(_("De wijzigingen zijn opgeslagen."), "success")
@@ -106,6 +123,9 @@ def contacts():
     text = query_text("zoek")
     found, last = service.search_contacts(current_user, text, organisation_id)
     return render_template("relations/contacts.html", contacts=found, last=last, text=text,
+                           states=neglect.contact_states(found),
+                           one_person=neglect.resting_on_one_person(
+                               interaction_contacts.c.contact_id, [item.id for item in found]),
                            organisation_id=organisation_id, organisations=service.organisation_choices(),
                            limit=service.LIST_LIMIT)
 
@@ -120,7 +140,10 @@ def contact(contact_id):
         "relations/contact.html", contact=found,
         history=interactions.latest_visible(current_user, condition, limit=HISTORY_LIMIT),
         total=interactions.count_visible(current_user, condition),
-        last_contact=interactions.last_contact_at(current_user, condition))
+        last_contact=interactions.last_contact_at(current_user, condition),
+        state=neglect.contact_states([found])[found.id],
+        one_person=found.id in neglect.resting_on_one_person(interaction_contacts.c.contact_id, [found.id]),
+        flags=neglect.flags_for_contact(found))
 
 
 def save_contact_form(form: ContactForm, contact: Contact | None):
@@ -133,6 +156,7 @@ def save_contact_form(form: ContactForm, contact: Contact | None):
 def new_contact():
     form = ContactForm()
     form.organisation_id.choices = as_choices(service.organisation_choices(), blank=_("— geen —"))
+    owner_choices(form)
     if request.method == "GET":
         form.organisation_id.data = query_int("organisatie")
     if form.validate_on_submit():
@@ -148,6 +172,9 @@ def edit_contact(contact_id):
     contact = db.session.get(Contact, contact_id) or abort(404)
     form = ContactForm(obj=contact)
     form.organisation_id.choices = as_choices(service.organisation_choices(), blank=_("— geen —"))
+    owner_choices(form)
+    if request.method == "GET":
+        form.show_cadence(contact)
     if form.validate_on_submit():
         if save_contact_form(form, contact) is not FAILED:
             flash(_("De wijzigingen zijn opgeslagen."), "success")

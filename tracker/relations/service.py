@@ -104,8 +104,25 @@ def contact_history_condition(contact: Contact):
                               .where(interaction_contacts.c.contact_id == contact.id))
 
 
+def _owner(owner_id: int | None) -> User | None:
+    if owner_id is None:
+        return None
+    owner = db.session.get(User, owner_id)
+    if owner is None or not owner.can_log_in:
+        raise DomainError(_l("Kies een collega die kan inloggen."), field="owner_id")
+    return owner
+
+
+def _relationship(relation, *, owner_id: int | None, cadence_days: int | None, cadence_disabled: bool) -> None:
+    relation.owner = _owner(owner_id)
+    relation.cadence_days = cadence_days
+    relation.cadence_disabled = cadence_disabled
+
+
 def save_contact(contact: Contact | None, *, name: str, function: str | None, organisation_id: int | None,
-                 email: str | None, phone: str | None, notes: str | None, acting: User) -> Contact:
+                 email: str | None, phone: str | None, notes: str | None, acting: User,
+                 owner_id: int | None = None, cadence_days: int | None = None,
+                 cadence_disabled: bool = False) -> Contact:
     organisation = None
     if organisation_id is not None:
         organisation = db.session.get(Organisation, organisation_id)
@@ -127,13 +144,15 @@ def save_contact(contact: Contact | None, *, name: str, function: str | None, or
     contact.email = email
     contact.phone = phone or None
     contact.notes = notes or None
+    _relationship(contact, owner_id=owner_id, cadence_days=cadence_days, cadence_disabled=cadence_disabled)
     db.session.flush()
     return contact
 
 
 def save_organisation(organisation: Organisation | None, *, name: str, abbreviation: str | None,
                       kind: OrganisationKind, arena_id: int | None, parent_id: int | None,
-                      description: str | None, acting: User) -> Organisation:
+                      description: str | None, acting: User, owner_id: int | None = None,
+                      cadence_days: int | None = None, cadence_disabled: bool = False) -> Organisation:
     if acting.role not in (Role.MANAGER, Role.ADMINISTRATOR):
         raise NotAllowed(_l("Alleen managers en beheerders wijzigen organisaties."))
     arena = db.session.get(Arena, arena_id) if arena_id is not None else None
@@ -156,5 +175,6 @@ def save_organisation(organisation: Organisation | None, *, name: str, abbreviat
     organisation.arena = arena
     organisation.parent = parent
     organisation.description = description or None
+    _relationship(organisation, owner_id=owner_id, cadence_days=cadence_days, cadence_disabled=cadence_disabled)
     db.session.flush()
     return organisation

@@ -39,6 +39,14 @@ class EngagementLevel(StrEnum):
     POLITICAL_AND_SENIOR_OFFICIAL = "bestuurlijk-hoogambtelijk"
 
 
+class PriorityStatus(StrEnum):
+    ON_TRACK = "op-koers"
+    NEEDS_ATTENTION = "aandacht-nodig"
+    AT_RISK = "risico"
+    ACHIEVED = "bereikt"
+    MONITOR_ONLY = "alleen-monitoren"
+
+
 class PositionStatus(StrEnum):
     WANTED = "beoogd"
     HELD = "verkregen"
@@ -116,9 +124,14 @@ class Priority(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     text: Mapped[str] = mapped_column(Text)
     monitor_only: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[PriorityStatus | None] = enum_column(PriorityStatus)
+    status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     seed_key: Mapped[str | None] = mapped_column(String(100), unique=True)
 
     theme: Mapped[Theme] = relationship(back_populates="priorities")
+    status_history: Mapped[list["PriorityStatusChange"]] = relationship(
+        back_populates="priority", order_by="PriorityStatusChange.changed_at.desc()",
+        cascade="all, delete-orphan")
 
     @property
     def code(self) -> str:
@@ -126,6 +139,22 @@ class Priority(db.Model):
 
     def __repr__(self) -> str:
         return f"<Priority {self.id} {self.title}>"
+
+
+class PriorityStatusChange(db.Model):
+    """A manager's dated judgement of how a priority is doing."""
+
+    __tablename__ = "priority_status_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    priority_id: Mapped[int] = mapped_column(ForeignKey("priorities.id", ondelete="CASCADE"), index=True)
+    status: Mapped[PriorityStatus] = enum_column(PriorityStatus)
+    note: Mapped[str] = mapped_column(Text, default="")
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    priority: Mapped[Priority] = relationship(back_populates="status_history")
+    changed_by: Mapped["User | None"] = relationship()
 
 
 class Arena(db.Model):

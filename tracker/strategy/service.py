@@ -2,15 +2,18 @@
 
 from itertools import groupby
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from ..auth.models import User
+from ..auth.models import Role, User
+from ..database import utcnow
+from ..errors import DomainError, NotAllowed
 from ..extensions import db
 from ..interactions.models import Interaction, interaction_priorities
 from ..interactions.service import visible_to
 from ..relations.models import Organisation
-from .models import Arena, Engagement, Position, Priority, Theme
+from .models import Arena, Engagement, Position, Priority, PriorityStatus, PriorityStatusChange, Theme
 
 
 def themes() -> list[Theme]:
@@ -99,3 +102,28 @@ def positions() -> list[Position]:
         select(Position).join(Position.organisation).order_by(Organisation.name, Position.title)
         .options(selectinload(Position.organisation).selectinload(Organisation.arena),
                  selectinload(Position.themes), selectinload(Position.holder))))
+
+
+def can_set_status(user: User) -> bool:
+    return user.role in (Role.MANAGER, Role.ADMINISTRATOR)
+
+
+def set_priority_status(priority: Priority, status: PriorityStatus, note: str, acting: User) -> PriorityStatusChange:
+    """Records a manager's judgement of a priority; the history is kept."""
+    if not can_set_status(acting):
+        raise NotAllowed(_l("Alleen managers houden de status van prioriteiten bij."))
+    if not note.strip():
+        raise DomainError(_l("Licht de status toe in een korte notitie."), field="note")
+    change = PriorityStatusChange(priority=priority, status=status, note=note.strip(), changed_by=acting,
+                                  changed_at=utcnow())
+    priority.status = status
+    priority.status_changed_at = change.changed_at
+    db.session.add(change)
+    db.session.flush()
+    return change
+
+
+def status_history(priority: Priority) -> list[PriorityStatusChange]:
+    return list(db.session.scalars(
+        select(PriorityStatusChange).where(PriorityStatusChange.priority_id == priority.id)
+        .order_by(PriorityStatusChange.changed_at.desc()).options(selectinload(PriorityStatusChange.changed_by))))

@@ -1,0 +1,200 @@
+"""The weekly digest: what it says to whom, and putting it in the outbox."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from flask import current_app, render_template
+from flask_babel import gettext as _
+from sqlalchemy import false, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from ..auth.models import Role, User
+from ..database import insert_ignoring_duplicates, utcnow
+from ..extensions import db
+from ..interactions.models import FollowUp, Interaction, interaction_priorities
+from ..interactions.service import visible_to
+from ..neglect import service as neglect
+from ..neglect.models import NeglectFlag
+from ..strategy.models import KeyMoment, Priority, PriorityStatusChange, Theme, key_moment_priorities
+from .models import OutboxMessage, OutboxStatus
+from .weeks import Week
+
+KIND = "weekoverzicht"
+AVERAGE_WEEKS = 12
+KEY_MOMENT_DAYS = 14
+LIST_LIMIT = 25
+
+
+@dataclass
+class ThemeActivity:
+    theme: Theme
+    count: int
+    average: float
+
+    @property
+    def trend(self) -> str:
+        if self.count > self.average * 1.2:
+            return "meer"
+        if self.count < self.average * 0.8:
+            return "minder"
+        return "gelijk"
+
+
+@dataclass
+class Digest:
+    user: User
+    week: Week
+    themes: list[Theme]
+    activity: list[ThemeActivity] = field(default_factory=list)
+    interactions: list[Interaction] = field(default_factory=list)
+    interaction_total: int = 0
+    new_flags: list[NeglectFlag] = field(default_factory=list)
+    new_flag_total: int = 0
+    open_flags: list[NeglectFlag] = field(default_factory=list)
+    open_flag_total: int = 0
+    overdue: list[FollowUp] = field(default_factory=list)
+    overdue_total: int = 0
+    key_moments: list[KeyMoment] = field(default_factory=list)
+    status_changes: list[PriorityStatusChange] = field(default_factory=list)
+
+    @property
+    def subject(self) -> str:
+        return _("Weekoverzicht lobby %(week)s: %(count)s contactmomenten, %(flags)s signaleringen",
+                 week=f"week {self.week.number}", count=self.interaction_total, flags=self.open_flag_total)
+
+
+def recipients() -> list[User]:
+    """Everyone who receives the digest: managers unless they opted out, and
+    other users who opted in."""
+    users = db.session.scalars(select(User).where(
+        User.active.is_(True), User.password_hash.is_not(None), User.email.is_not(None),
+        or_(User.wants_digest.is_(True), (User.wants_digest.is_(None)) & (User.role == Role.MANAGER)))
+        .order_by(User.id).options(selectinload(User.followed_themes)))
+    return list(users)
+
+
+def followed_themes(user: User) -> list[Theme]:
+    """The opgaven a user follows; none chosen means all of them."""
+    if user.followed_themes:
+        return list(user.followed_themes)
+    return list(db.session.scalars(select(Theme).order_by(Theme.number)))
+
+
+def utc_range(first: date, after: date) -> tuple[datetime, datetime]:
+    return neglect.end_of(first - timedelta(days=1)), neglect.end_of(after - timedelta(days=1))
+
+
+def build_digest(user: User, week: Week) -> Digest:
+    """The digest of one user for one finished week. A fixed number of
+    queries, whatever the amount of data."""
+    themes = followed_themes(user)
+    theme_ids = [theme.id for theme in themes]
+    digest = Digest(user=user, week=week, themes=themes)
+    start, end = utc_range(week.monday, week.next_monday)
+    history_start, _ = utc_range(week.shifted(-AVERAGE_WEEKS).monday, week.monday)
+
+    on_themes = Interaction.id.in_(
+        select(interaction_priorities.c.interaction_id)
+        .join(Priority, Priority.id == interaction_priorities.c.priority_id)
+        .where(Priority.theme_id.in_(theme_ids)))
+    per_theme = (select(Priority.theme_id, func.count(func.distinct(Interaction.id)))
+                 .join(interaction_priorities, interaction_priorities.c.priority_id == Priority.id)
+                 .join(Interaction, Interaction.id == interaction_priorities.c.interaction_id)
+                 .where(Priority.theme_id.in_(theme_ids), visible_to(user)).group_by(Priority.theme_id))
+    this_week = dict(db.session.execute(per_theme.where(Interaction.occurred_at >= start,
+                                                        Interaction.occurred_at < end)).all())
+    before = dict(db.session.execute(per_theme.where(Interaction.occurred_at >= history_start,
+                                                     Interaction.occurred_at < start)).all())
+    digest.activity = [ThemeActivity(theme, this_week.get(theme.id, 0), before.get(theme.id, 0) / AVERAGE_WEEKS)
+                       for theme in themes]
+    in_week = (visible_to(user), on_themes, Interaction.occurred_at >= start, Interaction.occurred_at < end)
+    digest.interaction_total = db.session.scalar(select(func.count()).select_from(Interaction).where(*in_week))
+    digest.interactions = list(db.session.scalars(
+        select(Interaction).where(*in_week).order_by(Interaction.occurred_at.desc()).limit(LIST_LIMIT)
+        .options(selectinload(Interaction.author), selectinload(Interaction.organisations))))
+
+    about = or_(*(neglect.about_theme(theme_id) for theme_id in theme_ids)) if theme_ids else false()
+    new = (about, NeglectFlag.raised_on >= week.monday, NeglectFlag.raised_on < week.next_monday)
+    digest.new_flags = neglect.list_flags(*new, limit=LIST_LIMIT)
+    digest.new_flag_total = neglect.count_flags(*new)
+    still_open = (about, NeglectFlag.status.in_(neglect.ACTIVE), NeglectFlag.raised_on < week.monday)
+    digest.open_flags = neglect.list_flags(*still_open, limit=LIST_LIMIT)
+    digest.open_flag_total = neglect.count_flags(*still_open)
+
+    overdue = (FollowUp.completed_at.is_(None), FollowUp.due_date < week.next_monday,
+               FollowUp.interaction_id.in_(select(Interaction.id).where(on_themes, visible_to(user))))
+    digest.overdue_total = db.session.scalar(select(func.count()).select_from(FollowUp).where(*overdue))
+    digest.overdue = list(db.session.scalars(
+        select(FollowUp).where(*overdue).order_by(FollowUp.due_date).limit(LIST_LIMIT)
+        .options(selectinload(FollowUp.owner), selectinload(FollowUp.interaction))))
+
+    soon_start, soon_end = utc_range(week.next_monday, week.next_monday + timedelta(days=KEY_MOMENT_DAYS))
+    linked = select(key_moment_priorities.c.key_moment_id).join(
+        Priority, Priority.id == key_moment_priorities.c.priority_id).where(Priority.theme_id.in_(theme_ids))
+    unlinked = ~KeyMoment.id.in_(select(key_moment_priorities.c.key_moment_id))
+    digest.key_moments = list(db.session.scalars(
+        select(KeyMoment).where(KeyMoment.starts_at >= soon_start, KeyMoment.starts_at < soon_end,
+                                or_(KeyMoment.id.in_(linked), unlinked))
+        .order_by(KeyMoment.starts_at).options(selectinload(KeyMoment.organisation))))
+    digest.status_changes = list(db.session.scalars(
+        select(PriorityStatusChange).join(Priority)
+        .where(Priority.theme_id.in_(theme_ids), PriorityStatusChange.changed_at >= start,
+               PriorityStatusChange.changed_at < end)
+        .order_by(PriorityStatusChange.changed_at)
+        .options(selectinload(PriorityStatusChange.priority).selectinload(Priority.theme))))
+    return digest
+
+
+def render_digest(digest: Digest) -> tuple[str, str, str]:
+    """(subject, plain text, HTML) with links into the app at BASE_URL."""
+    base_url = current_app.config["BASE_URL"].rstrip("/")
+    with current_app.test_request_context("/", base_url=base_url):
+        text = render_template("digest/email.txt", digest=digest)
+        html = render_template("digest/email.html", digest=digest)
+    return digest.subject, text, html
+
+
+def message_id(user: User, week: Week) -> str:
+    sender = current_app.config["MAIL_DEFAULT_SENDER"]
+    domain = sender.rsplit("@", 1)[-1].strip(">") if "@" in sender else "lobbytracker.local"
+    return f"<{KIND}.{week}.{user.id}@{domain}>"
+
+
+def enqueue_week(week: Week) -> int:
+    """Puts every recipient's digest for a week in the outbox, once: a
+    recipient who already has one for that week is skipped, and the unique
+    key makes a concurrent second run insert nothing. Returns how many were
+    queued; flushes."""
+    queued = set(db.session.scalars(select(OutboxMessage.recipient_id).where(
+        OutboxMessage.kind == KIND, OutboxMessage.period == str(week))))
+    count = 0
+    for user in recipients():
+        if user.id in queued:
+            continue
+        subject, text, html = render_digest(build_digest(user, week))
+        result = db.session.execute(insert_ignoring_duplicates(
+                db.session, OutboxMessage, ["recipient_id", "kind", "period"]).values(
+            recipient_id=user.id, kind=KIND, period=str(week), to_address=user.email, subject=subject,
+            text_body=text, html_body=html, message_id=message_id(user, week), status=OutboxStatus.PENDING,
+            attempts=0, next_attempt_at=utcnow(), created_at=utcnow()))
+        count += result.rowcount
+    db.session.flush()
+    return count
+
+
+def can_preview_for_others(user: User) -> bool:
+    return user.role in (Role.MANAGER, Role.DIRECTOR, Role.ADMINISTRATOR)
+
+
+def set_preferences(user: User, *, wants_digest: bool, theme_ids: list[int]) -> None:
+    themes = list(db.session.scalars(select(Theme).where(Theme.id.in_(theme_ids)))) if theme_ids else []
+    user.wants_digest = wants_digest
+    user.followed_themes = themes
+    db.session.flush()
+
+
+def outbox_summary() -> dict:
+    counts = Counter(dict(db.session.execute(
+        select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all()))
+    return {status: counts.get(status, 0) for status in OutboxStatus}
