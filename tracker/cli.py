@@ -1,6 +1,7 @@
 """Command-line commands: thin wrappers around the services."""
 
 import os
+import time
 
 import click
 from flask import current_app
@@ -10,6 +11,7 @@ from .auth.models import Role
 from .auth.service import create_user
 from .errors import DomainError
 from .extensions import db
+from .demo.service import DEMO_PASSWORD, generate
 from .digest import outbox
 from .digest import service as digests
 from .digest.weeks import Week
@@ -119,7 +121,25 @@ def scheduler_command():
         click.echo("Scheduler stopped.")
 
 
+@click.command("demo-data")
+@click.option("--interactions", default=10_000, show_default=True, help="Contactmomenten to add.")
+@click.option("--contacts", default=1_000, show_default=True, help="Contact persons to add.")
+@click.option("--organisations", default=200, show_default=True, help="Organisations to have in all.")
+@click.option("--users", default=50, show_default=True, help="Users to have in all.")
+@click.option("--seed", default=2026, show_default=True, help="Random seed: the same seed, the same data.")
+@with_appcontext
+def demo_data_command(interactions, contacts, organisations, users, seed):
+    """Fill the database with realistic synthetic data on top of the strategy."""
+    started = time.perf_counter()
+    result = generate(interactions=interactions, contacts=contacts, organisations=organisations, users=users,
+                      seed=seed)
+    db.session.commit()
+    click.echo(f"Added {result.users} users, {result.organisations} organisations, {result.contacts} contacts, "
+               f"{result.interactions} contactmomenten, {result.follow_ups} follow-ups "
+               f"in {time.perf_counter() - started:.1f} s (password of demo users: {DEMO_PASSWORD}).")
+
+
 def init_app(app):
     for command in (seed_command, create_user_command, scan_neglect_command, send_digests_command,
-                    flush_outbox_command, scheduler_command):
+                    flush_outbox_command, scheduler_command, demo_data_command):
         app.cli.add_command(command)

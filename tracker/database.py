@@ -82,6 +82,9 @@ def _begin_sqlite(connection):
 
 
 def insert_ignoring_duplicates(session, model, index_elements: list[str]):
-    """INSERT … ON CONFLICT DO NOTHING on the unique key, on SQLite and PostgreSQL."""
+    """INSERT … ON CONFLICT DO NOTHING on the unique key, on SQLite and PostgreSQL.
+
+    Its rowcount is -1 on PostgreSQL (psycopg): add `.returning(...)` and
+    count the rows returned to learn whether a row went in."""
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     return insert(model).on_conflict_do_nothing(index_elements=index_elements)

@@ -1,12 +1,12 @@
 """The weekly digest: what it says to whom, and putting it in the outbox."""
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from flask import current_app, render_template
 from flask_babel import gettext as _
-from sqlalchemy import false, func, or_, select
+from sqlalchemy import exists, func, or_, select, true
 from sqlalchemy.orm import selectinload
 
 from ..auth.models import Role, User
@@ -61,7 +61,8 @@ class Digest:
     @property
     def subject(self) -> str:
         return _("Weekoverzicht lobby %(week)s: %(count)s contactmomenten, %(flags)s signaleringen",
-                 week=f"week {self.week.number}", count=self.interaction_total, flags=self.open_flag_total)
+                 week=f"week {self.week.number}", count=self.interaction_total,
+                 flags=self.new_flag_total + self.open_flag_total)
 
 
 def recipients() -> list[User]:
@@ -85,36 +86,57 @@ def utc_range(first: date, after: date) -> tuple[datetime, datetime]:
     return neglect.end_of(first - timedelta(days=1)), neglect.end_of(after - timedelta(days=1))
 
 
-def build_digest(user: User, week: Week) -> Digest:
+def build_digest(user: User, week: Week, memo: dict | None = None) -> Digest:
     """The digest of one user for one finished week. A fixed number of
-    queries, whatever the amount of data."""
+    queries, whatever the amount of data. Its content depends only on the
+    week, the opgaven followed and what the user may see, so a batch passes
+    `memo` and computes it once for all managers who follow the same."""
     themes = followed_themes(user)
     theme_ids = [theme.id for theme in themes]
+    key = (week, "all" if user.sees_all_confidential else user.id, tuple(theme_ids))
+    if memo is not None and key in memo:
+        return replace(memo[key], user=user)
+    digest = compute_digest(user, week, themes)
+    if memo is not None:
+        memo[key] = digest
+    return digest
+
+
+def compute_digest(user: User, week: Week, themes: list[Theme]) -> Digest:
+    theme_ids = [theme.id for theme in themes]
+    everything = len(theme_ids) == db.session.scalar(select(func.count()).select_from(Theme))
     digest = Digest(user=user, week=week, themes=themes)
     start, end = utc_range(week.monday, week.next_monday)
     history_start, _ = utc_range(week.shifted(-AVERAGE_WEEKS).monday, week.monday)
+    followed_priorities = select(Priority.id).where(Priority.theme_id.in_(theme_ids))
+    # Every contactmoment has a priority: following all opgaven needs no test.
+    on_themes = true() if everything else exists().where(
+        interaction_priorities.c.interaction_id == Interaction.id,
+        interaction_priorities.c.priority_id.in_(followed_priorities))
 
-    on_themes = Interaction.id.in_(
-        select(interaction_priorities.c.interaction_id)
-        .join(Priority, Priority.id == interaction_priorities.c.priority_id)
-        .where(Priority.theme_id.in_(theme_ids)))
-    per_theme = (select(Priority.theme_id, func.count(func.distinct(Interaction.id)))
-                 .join(interaction_priorities, interaction_priorities.c.priority_id == Priority.id)
-                 .join(Interaction, Interaction.id == interaction_priorities.c.interaction_id)
-                 .where(Priority.theme_id.in_(theme_ids), visible_to(user)).group_by(Priority.theme_id))
-    this_week = dict(db.session.execute(per_theme.where(Interaction.occurred_at >= start,
-                                                        Interaction.occurred_at < end)).all())
-    before = dict(db.session.execute(per_theme.where(Interaction.occurred_at >= history_start,
-                                                     Interaction.occurred_at < start)).all())
+    theme_of = dict(db.session.execute(select(Priority.id, Priority.theme_id)).all())
+
+    def per_theme(since: datetime, until: datetime) -> Counter:
+        # The period's links, found through the contactmomenten's time, and
+        # counted here: a join to the priorities would make the planner walk
+        # every link of every priority.
+        links = db.session.execute(
+            select(interaction_priorities.c.interaction_id, interaction_priorities.c.priority_id)
+            .join(Interaction, Interaction.id == interaction_priorities.c.interaction_id)
+            .where(Interaction.occurred_at >= since, Interaction.occurred_at < until, visible_to(user)))
+        return Counter(theme for _, theme in {(interaction_id, theme_of[priority_id])
+                                              for interaction_id, priority_id in links})
+
+    this_week, before = per_theme(start, end), per_theme(history_start, start)
     digest.activity = [ThemeActivity(theme, this_week.get(theme.id, 0), before.get(theme.id, 0) / AVERAGE_WEEKS)
                        for theme in themes]
-    in_week = (visible_to(user), on_themes, Interaction.occurred_at >= start, Interaction.occurred_at < end)
+    in_week = (Interaction.occurred_at >= start, Interaction.occurred_at < end, visible_to(user), on_themes)
     digest.interaction_total = db.session.scalar(select(func.count()).select_from(Interaction).where(*in_week))
     digest.interactions = list(db.session.scalars(
         select(Interaction).where(*in_week).order_by(Interaction.occurred_at.desc()).limit(LIST_LIMIT)
         .options(selectinload(Interaction.author), selectinload(Interaction.organisations))))
 
-    about = or_(*(neglect.about_theme(theme_id) for theme_id in theme_ids)) if theme_ids else false()
+    about = true() if everything else neglect.about_themes(theme_ids)
     new = (about, NeglectFlag.raised_on >= week.monday, NeglectFlag.raised_on < week.next_monday)
     digest.new_flags = neglect.list_flags(*new, limit=LIST_LIMIT)
     digest.new_flag_total = neglect.count_flags(*new)
@@ -122,8 +144,11 @@ def build_digest(user: User, week: Week) -> Digest:
     digest.open_flags = neglect.list_flags(*still_open, limit=LIST_LIMIT)
     digest.open_flag_total = neglect.count_flags(*still_open)
 
-    overdue = (FollowUp.completed_at.is_(None), FollowUp.due_date < week.next_monday,
-               FollowUp.interaction_id.in_(select(Interaction.id).where(on_themes, visible_to(user))))
+    on_followed = true() if everything else exists().where(
+        interaction_priorities.c.interaction_id == FollowUp.interaction_id,
+        interaction_priorities.c.priority_id.in_(followed_priorities))
+    visible = exists().where(Interaction.id == FollowUp.interaction_id, visible_to(user))
+    overdue = (FollowUp.completed_at.is_(None), FollowUp.due_date < week.next_monday, on_followed, visible)
     digest.overdue_total = db.session.scalar(select(func.count()).select_from(FollowUp).where(*overdue))
     digest.overdue = list(db.session.scalars(
         select(FollowUp).where(*overdue).order_by(FollowUp.due_date).limit(LIST_LIMIT)
@@ -168,17 +193,17 @@ def enqueue_week(week: Week) -> int:
     queued; flushes."""
     queued = set(db.session.scalars(select(OutboxMessage.recipient_id).where(
         OutboxMessage.kind == KIND, OutboxMessage.period == str(week))))
-    count = 0
+    count, memo = 0, {}
     for user in recipients():
         if user.id in queued:
             continue
-        subject, text, html = render_digest(build_digest(user, week))
+        subject, text, html = render_digest(build_digest(user, week, memo))
         result = db.session.execute(insert_ignoring_duplicates(
                 db.session, OutboxMessage, ["recipient_id", "kind", "period"]).values(
             recipient_id=user.id, kind=KIND, period=str(week), to_address=user.email, subject=subject,
             text_body=text, html_body=html, message_id=message_id(user, week), status=OutboxStatus.PENDING,
-            attempts=0, next_attempt_at=utcnow(), created_at=utcnow()))
-        count += result.rowcount
+            attempts=0, next_attempt_at=utcnow(), created_at=utcnow()).returning(OutboxMessage.id))
+        count += len(result.all())
     db.session.flush()
     return count
 

@@ -27,16 +27,24 @@ class Level(StrEnum):
     OFFICIAL = "ambtelijk"
 
 
+# The links to contacts and organisations repeat the contactmoment's time, so
+# that "when was the last contact with X" is answered from one index (the
+# neglect scan asks it for every relationship at once). The service keeps it
+# in step on every save.
 interaction_contacts = Table(
     "interaction_contacts", db.metadata,
     Column("interaction_id", ForeignKey("interactions.id", ondelete="CASCADE"), primary_key=True),
     Column("contact_id", ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True, index=True),
+    Column("occurred_at", UTCDateTime),
+    Index("ix_interaction_contacts_contact_occurred", "contact_id", "occurred_at"),
 )
 interaction_organisations = Table(
     "interaction_organisations", db.metadata,
     Column("interaction_id", ForeignKey("interactions.id", ondelete="CASCADE"), primary_key=True),
     Column("organisation_id", ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True,
            index=True),
+    Column("occurred_at", UTCDateTime),
+    Index("ix_interaction_organisations_organisation_occurred", "organisation_id", "occurred_at"),
 )
 interaction_participants = Table(
     "interaction_participants", db.metadata,
@@ -86,7 +94,8 @@ class FollowUp(db.Model):
     """An afspraak or actie agreed in a contactmoment, with owner and due date."""
 
     __tablename__ = "follow_ups"
-    __table_args__ = (Index("ix_follow_ups_owner_open", "owner_id", "completed_at", "due_date"),)
+    __table_args__ = (Index("ix_follow_ups_owner_open", "owner_id", "completed_at", "due_date"),
+                      Index("ix_follow_ups_open", "completed_at", "due_date"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     interaction_id: Mapped[int] = mapped_column(ForeignKey("interactions.id", ondelete="CASCADE"), index=True)

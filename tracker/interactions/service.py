@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, false, func, or_, select, true
+from sqlalchemy import exists, false, func, or_, select, true, update
 from sqlalchemy.orm import selectinload
 
 from ..auth.models import User
@@ -15,7 +15,10 @@ from ..extensions import db
 from ..neglect import service as neglect
 from ..relations.models import Contact, Organisation
 from ..strategy.models import Priority
-from .models import FollowUp, Interaction, InteractionKind, Level, interaction_participants
+from .models import (
+    FollowUp, Interaction, InteractionKind, Level, interaction_contacts, interaction_organisations,
+    interaction_participants,
+)
 
 PAGE_SIZE = 50
 
@@ -149,6 +152,9 @@ def save_interaction(data: InteractionData, acting: User, interaction: Interacti
     interaction.participants = participants
     _save_follow_ups(interaction, data)
     db.session.flush()
+    for link in (interaction_contacts, interaction_organisations):
+        db.session.execute(update(link).where(link.c.interaction_id == interaction.id)
+                           .values(occurred_at=interaction.occurred_at))
     neglect.resolve_for_interaction(interaction)
     return interaction
 

@@ -35,7 +35,7 @@ def claim_lock(holder: str, now: datetime | None = None) -> bool:
         .values(holder=holder, heartbeat_at=now)).rowcount
     if not renewed:
         renewed = db.session.execute(insert_ignoring_duplicates(db.session, SchedulerLock, ["name"]).values(
-            name=LOCK_NAME, holder=holder, heartbeat_at=now)).rowcount
+            name=LOCK_NAME, holder=holder, heartbeat_at=now).returning(SchedulerLock.name)).first() is not None
     db.session.commit()
     return bool(renewed)
 
