@@ -1,6 +1,7 @@
 """Imports every model, so that SQLAlchemy and Alembic see the whole schema."""
 
 from .admin.models import Setting
+from .audit.models import AuditEvent
 from .auth.models import Role, User
 from .digest.models import OutboxMessage, OutboxStatus
 from .interactions.models import FollowUp, Interaction, InteractionKind, Level
@@ -13,7 +14,7 @@ from .strategy.models import (
 )
 
 __all__ = [
-    "Arena", "BidStatus", "Contact", "Engagement", "EngagementLevel", "FlagAction", "FlagStatus", "FlagSubject",
+    "Arena", "AuditEvent", "BidStatus", "Contact", "Engagement", "EngagementLevel", "FlagAction", "FlagStatus", "FlagSubject",
     "FollowUp", "FundingStream", "IntendedRole", "Interaction", "InteractionKind", "JobRun", "KeyMoment", "Level",
     "NeglectFlag", "NeglectFlagEvent", "Organisation", "OrganisationKind", "OutboxMessage", "OutboxStatus",
     "Position", "PositionStatus", "Priority", "PriorityStatus", "PriorityStatusChange", "Role", "Scale",

@@ -44,6 +44,12 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     # None: the default for the role (managers receive the weekly digest).
     wants_digest: Mapped[bool | None]
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Part of every session; logging out or changing the password raises it,
+    # so a session cookie captured before stops working.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The identity provider's subject for single sign-on users.
+    oidc_subject: Mapped[str | None] = mapped_column(String(255), unique=True)
     seed_key: Mapped[str | None] = mapped_column(String(100), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
