@@ -101,8 +101,9 @@ def test_logging_a_contact_clears_the_flag_at_once(db, employee_client, employee
     (flag,) = flags(db, organisation_id=bzk.id)
     assert flag.status == FlagStatus.OPEN
     assert "Ministerie van Binnenlandse Zaken" in employee_client.get("/aandacht/").text
+    # Yesterday at noon: a time that lies in the past whatever hour the test runs.
     employee_client.post("/contactmomenten/nieuw", data={
-        "occurred_on": today().isoformat(), "occurred_time": "09:00", "kind": "overleg", "level": "ambtelijk",
+        "occurred_on": (today() - timedelta(days=1)).isoformat(), "occurred_time": "12:00", "kind": "overleg", "level": "ambtelijk",
         "subject": "Bijpraten met BZK", "organisation_ids": [str(bzk.id)], "priority_ids": [str(priority.id)]})
     (flag,) = flags(db, organisation_id=bzk.id)
     assert flag.status == FlagStatus.RESOLVED and "Bijpraten met BZK" in flag.resolution
