@@ -21,9 +21,14 @@ PASSWORD = "een-lang-wachtwoord-2026"
 SECRET = "test-secret-key"
 
 
+# Cheap Argon2 parameters: the suite hashes a password for every user it makes.
+# Production keeps argon2-cffi's defaults (tracker/auth/passwords.py).
+QUICK_HASHING = {"PASSWORD_HASH_TIME_COST": 1, "PASSWORD_HASH_MEMORY_COST": 1024, "PASSWORD_HASH_PARALLELISM": 1}
+
+
 def app_config(uri: str, **extra) -> dict:
     return {"TESTING": True, "SECRET_KEY": SECRET, "SQLALCHEMY_DATABASE_URI": uri,
-            "WTF_CSRF_ENABLED": False, **extra}
+            "WTF_CSRF_ENABLED": False, **QUICK_HASHING, **extra}
 
 
 class RequestClient(FlaskClient):

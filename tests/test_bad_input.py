@@ -55,10 +55,12 @@ class Tags(HTMLParser):
 
 
 def database_state(db) -> dict:
-    """Every row of every table: equal before and after means nothing changed."""
+    """Every row of every table: equal before and after means nothing changed
+    (the audit log aside: it records a refused login)."""
     db.session.rollback()
     return {table.name: [tuple(row) for row in db.session.execute(
-        select(table).order_by(*table.primary_key.columns))] for table in db.metadata.sorted_tables}
+        select(table).order_by(*table.primary_key.columns))] for table in db.metadata.sorted_tables
+        if table.name != "audit_events"}
 
 
 def count(db, model) -> int:
@@ -315,11 +317,12 @@ def test_deleting_someone_elses_or_an_unknown_contactmoment_is_refused(db, login
     open_one = make_interaction(colleague, subject="Open")
     secret = make_interaction(colleague, subject="Geheim", confidential=True)
     employee = login(db.session.get(User, ids["employee"]))
+    director_client = login(director)  # before the snapshot: a login records its time
     before = database_state(db)
     for interaction_id, status in [(open_one.id, 403), (secret.id, 403), (999999, 404), (HUGE, 404)]:
         response = employee.post(f"/contactmomenten/{interaction_id}/verwijderen", data={"confirm": SCRIPT})
         assert response.status_code == status, interaction_id
-    response = login(director).post(f"/contactmomenten/{open_one.id}/verwijderen")
+    response = director_client.post(f"/contactmomenten/{open_one.id}/verwijderen")
     assert response.status_code == 403 and "Geen toegang" in response.text
     assert employee.post("/contactmomenten/abc/verwijderen").status_code == 404
     assert database_state(db) == before

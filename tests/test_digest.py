@@ -393,9 +393,12 @@ def test_preferences_decide_who_gets_what_and_mail_without_a_server_waits_for_a_
     assert f"Weekoverzicht lobby week {last_week.number}" in listing.text and employee.email in listing.text
     assert f'href="/beheer/mail/{stored.name}"' in listing.text
     shown = admin_client.get(f"/beheer/mail/{stored.name}")
-    assert shown.status_code == 200
-    assert f"Voor Mila Medewerker, over: {equality.name}" in shown.text
-    assert f"- {equality.name}: 0" in shown.text
-    assert "Verstedelijking" not in shown.text  # opgave 2, not followed
+    assert shown.status_code == 200 and employee.email in shown.text
+    # Someone else's digest: the headers, never the text.
+    assert "De inhoud is alleen voor de ontvanger" in shown.text and "Voor Mila Medewerker" not in shown.text
+    text = BytesParser(policy=policy.default).parsebytes(stored.read_bytes()).get_body(("plain",)).get_content()
+    assert f"Voor Mila Medewerker, over: {equality.name}" in text
+    assert f"- {equality.name}: 0" in text
+    assert "Verstedelijking" not in text  # opgave 2, not followed
     assert admin_client.get("/beheer/mail/bestaat-niet.eml").status_code == 404
     assert employee_client.get("/beheer/mail").status_code == 403

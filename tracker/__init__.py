@@ -49,6 +49,11 @@ def register_extensions(app):
 
     from .auth.service import load_user
     login_manager.user_loader(load_user)
+    from .auth.sessions import init_app as init_sessions
+    init_sessions(app)  # before the login check: a taken-back or idle session ends first
+
+    from .audit.service import init_app as init_audit
+    init_audit(app)
 
 
 def register_blueprints(app):
@@ -56,7 +61,10 @@ def register_blueprints(app):
 
     app.url_map.converters["int"] = IdConverter  # before any rule is added
     from .admin.routes import bp as admin_bp
+    from .audit.routes import bp as audit_bp
+    from .auth.account import bp as account_bp
     from .auth.routes import bp as auth_bp
+    from .auth.sso import bp as sso_bp
     from .interactions.routes import bp as interactions_bp
     from .digest.routes import bp as digest_bp
     from .main.routes import bp as main_bp
@@ -65,8 +73,11 @@ def register_blueprints(app):
     from .strategy.routes import bp as strategy_bp
 
     for blueprint in (auth_bp, main_bp, strategy_bp, relations_bp, interactions_bp, neglect_bp, digest_bp,
-                      admin_bp):
+                      admin_bp, sso_bp, audit_bp, account_bp):
         app.register_blueprint(blueprint)
+
+    from .auth.throttle import init_app as init_throttle
+    init_throttle(app)  # limits on the login views
 
 
 def register_template_helpers(app):

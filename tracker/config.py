@@ -26,6 +26,28 @@ DEFAULTS = {
     "MAIL_USE_SSL": False,
     "MAIL_DEFAULT_SENDER": "Lobbytracker <lobbytracker@zaanstad.nl>",
     "SCHEDULER_ENABLED": True,
+    # Single sign-on (OpenID Connect); off while OIDC_ISSUER is empty.
+    "OIDC_ISSUER": None,
+    "OIDC_CLIENT_ID": None,
+    "OIDC_CLIENT_SECRET": None,
+    "OIDC_SCOPES": "openid email profile",
+    "OIDC_GROUPS_CLAIM": "groups",
+    "OIDC_ROLE_GROUPS": None,
+    # Sessions end after this many minutes without a request.
+    "SESSION_IDLE_MINUTES": 30,
+    # Login throttling (Flask-Limiter): failed logins per e-mail address and
+    # client address, per e-mail address, and per client address.
+    "RATELIMIT_ENABLED": True,
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_STRATEGY": "moving-window",
+    "RATELIMIT_KEY_PREFIX": "lobbytracker",
+    "LOGIN_LIMITS_ACCOUNT_ADDRESS": "5 per minute;10 per 15 minutes",
+    "LOGIN_LIMITS_ACCOUNT": "20 per hour",
+    "LOGIN_LIMITS_ADDRESS": "30 per minute;100 per hour",
+    # Wrong current passwords on the change-password page, per user.
+    "PASSWORD_CHANGE_LIMITS": "5 per 15 minutes",
+    # Proxies in front of the app that set X-Forwarded-For (0: none).
+    "TRUSTED_PROXIES": 0,
 }
 
 
@@ -51,6 +73,16 @@ ENVIRONMENT = {
     "MAIL_USE_SSL": flag,
     "MAIL_DEFAULT_SENDER": str,
     "SCHEDULER_ENABLED": flag,
+    "OIDC_ISSUER": str,
+    "OIDC_CLIENT_ID": str,
+    "OIDC_CLIENT_SECRET": str,
+    "OIDC_SCOPES": str,
+    "OIDC_GROUPS_CLAIM": str,
+    "OIDC_ROLE_GROUPS": str,
+    "SESSION_IDLE_MINUTES": int,
+    "RATELIMIT_ENABLED": flag,
+    "RATELIMIT_STORAGE_URI": str,
+    "TRUSTED_PROXIES": int,
 }
 
 

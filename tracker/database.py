@@ -11,6 +11,9 @@ from sqlalchemy.orm import mapped_column
 from sqlalchemy.types import TypeDecorator
 
 READ_ONLY_METHODS = {"GET", "HEAD", "OPTIONS"}
+# An execution option for Session.connection(): this transaction writes, even
+# in a read-only request (the audit log records exports that way).
+WRITE_TRANSACTION = "tracker_write_transaction"
 
 
 def utcnow() -> datetime:
@@ -75,7 +78,8 @@ def _begin_sqlite(connection):
     # at once with "database is locked" when another connection wrote in
     # between, whatever the busy timeout. Everything but a read-only
     # request therefore takes the write lock up front.
-    if has_request_context() and request.method in READ_ONLY_METHODS:
+    if (has_request_context() and request.method in READ_ONLY_METHODS
+            and not connection.get_execution_options().get(WRITE_TRANSACTION)):
         connection.exec_driver_sql("BEGIN")
     else:
         connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,11 +1,20 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, IntegerField, PasswordField, SelectField, StringField
-from wtforms.validators import NumberRange
+from wtforms.validators import ValidationError
 
 from ..auth.models import Role
 from ..forms import as_choices, chosen, clean_text, email_address, max_length, optional, required
 from ..labels import choices
+
+
+def days_between(low: int, high: int, message):
+    """NumberRange without its float conversion, which raises OverflowError (a 500) on a
+    number with hundreds of digits: compares the integer as it is."""
+    def check(form, field):
+        if field.data is not None and not low <= field.data <= high:
+            raise ValidationError(message)
+    return check
 
 
 class UserForm(FlaskForm):
@@ -35,10 +44,10 @@ class OfficialForm(FlaskForm):
 class CadenceDefaultsForm(FlaskForm):
     leading = IntegerField(_l("Leidende rol (voorzitter, vicevoorzitter, voortrekker, trekker)"),
                            validators=[chosen(_l("Vul een aantal dagen in.")),
-                                       NumberRange(1, 3650, _l("Kies een ritme tussen 1 en 3650 dagen."))])
+                                       days_between(1, 3650, _l("Kies een ritme tussen 1 en 3650 dagen."))])
     member = IntegerField(_l("Andere inzet (lid, actief deelnemer, …)"),
                           validators=[chosen(_l("Vul een aantal dagen in.")),
-                                      NumberRange(1, 3650, _l("Kies een ritme tussen 1 en 3650 dagen."))])
+                                      days_between(1, 3650, _l("Kies een ritme tussen 1 en 3650 dagen."))])
     watching = IntegerField(_l("Monitoren of geen voortrekkersrol"),
                             validators=[chosen(_l("Vul een aantal dagen in.")),
-                                        NumberRange(1, 3650, _l("Kies een ritme tussen 1 en 3650 dagen."))])
+                                        days_between(1, 3650, _l("Kies een ritme tussen 1 en 3650 dagen."))])

@@ -1,7 +1,7 @@
 from email import policy
 from email.parser import BytesParser
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -18,6 +18,9 @@ from ..neglect.service import CadenceDefaults, cadence_defaults, set_cadence_def
 from ..scheduler.jobs import job_statuses
 from ..scheduler.service import lock_state, scheduler_alive
 from .forms import CadenceDefaultsForm, EditUserForm, OfficialForm, UserForm
+from . import access
+from ..audit import service as audit
+from ..formatting import local_today
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 
@@ -105,6 +108,25 @@ def mails():
 def mail(name):
     found = {path.name: path for path in stored_mails()}.get(name) or abort(404)
     message = BytesParser(policy=policy.default).parsebytes(found.read_bytes())
-    text = message.get_body(preferencelist=("plain",))
+    # A digest holds what its recipient may see, confidential contactmomenten
+    # included, so a beheerder reads the headers of every mail but the text
+    # only of their own.
+    addressed = [address.addr_spec.lower() for address in message["To"].addresses] if message["To"] else []
+    text = message.get_body(preferencelist=("plain",)) if current_user.email.lower() in addressed else None
     return render_template("admin/mail.html", name=name, message=message,
-                           text=text.get_content() if text else "")
+                           text=text.get_content() if text else None)
+
+
+@bp.route("/gebruikers/toegang")
+def access_review():
+    return render_template("admin/access_review.html", rows=access.access_review(current_user))
+
+
+@bp.route("/gebruikers/export.csv")
+def export_users():
+    rows = access.access_review(current_user)
+    audit.record(audit.EXPORT, "users", note="toegangsoverzicht (CSV)")
+    filename = f"toegangsoverzicht-{local_today().isoformat()}.csv"
+    return Response(access.access_review_csv(rows).encode("utf-8"), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"',
+                             "Cache-Control": "no-store"})

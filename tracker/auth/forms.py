@@ -21,3 +21,14 @@ class SetupForm(FlaskForm):
                              validators=[required(), max_length(500)])
     password_again = PasswordField(_l("Herhaal het wachtwoord"), validators=[
         required(), EqualTo("password", message=_l("De wachtwoorden zijn niet gelijk."))])
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Huidig wachtwoord"), validators=[
+        required(_l("Vul uw huidige wachtwoord in.")), max_length(500)])
+    new_password = PasswordField(_l("Nieuw wachtwoord"), description=_l(
+        "Minstens 12 tekens, en geen veelgebruikt wachtwoord. Een zin van een paar woorden is sterk en "
+        "goed te onthouden."), validators=[required(_l("Vul een nieuw wachtwoord in.")), max_length(500)])
+    new_password_again = PasswordField(_l("Herhaal het nieuwe wachtwoord"), validators=[
+        required(_l("Herhaal het nieuwe wachtwoord.")),
+        EqualTo("new_password", message=_l("De wachtwoorden zijn niet gelijk."))])

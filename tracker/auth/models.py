@@ -2,12 +2,13 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import Column, ForeignKey, String, Table
+from sqlalchemy import Column, ForeignKey, String, Table, or_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import generate_password_hash  # noqa: F401  (some tests patch it; new hashes are Argon2)
 
 from ..database import UTCDateTime, enum_column, utcnow
 from ..extensions import db
+from . import passwords
 
 
 user_themes = Table(
@@ -56,14 +57,26 @@ class User(UserMixin, db.Model):
     followed_themes: Mapped[list["Theme"]] = relationship(secondary=user_themes, order_by="Theme.number")
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = passwords.hash_password(password)
 
     def check_password(self, password: str) -> bool:
-        return self.password_hash is not None and check_password_hash(self.password_hash, password)
+        """Whether the password is right; checks Argon2 hashes and the
+        Werkzeug hashes made before them."""
+        return passwords.verify_password(self.password_hash, password)
+
+    @property
+    def password_needs_rehash(self) -> bool:
+        return passwords.needs_rehash(self.password_hash)
 
     @property
     def can_log_in(self) -> bool:
-        return self.active and self.password_hash is not None and self.email is not None
+        return self.active and self.email is not None and (self.password_hash is not None
+                                                           or self.oidc_subject is not None)
+
+    @classmethod
+    def has_login(cls):
+        """SQL: the account logs in, with a password or through single sign-on."""
+        return or_(cls.password_hash.is_not(None), cls.oidc_subject.is_not(None))
 
     @property
     def is_active(self) -> bool:

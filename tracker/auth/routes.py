@@ -2,13 +2,15 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 
+from ..audit.service import record_failed_login
 from ..errors import DomainError
 from ..extensions import db
 from ..forms import apply_domain_error
 from .forms import LoginForm, SetupForm
-from .service import any_user_exists, authenticate, create_first_administrator
+from . import sessions, throttle
+from .service import any_user_exists, authenticate, create_first_administrator, end_sessions
 
 bp = Blueprint("auth", __name__)
 
@@ -22,8 +24,7 @@ def safe_next(target: str | None) -> str:
 
 def start_session(user) -> None:
     # A fresh session at login: nothing from before it carries over.
-    session.clear()
-    login_user(user)
+    sessions.start_session(user)
 
 
 @bp.route("/inloggen", methods=["GET", "POST"])
@@ -36,14 +37,20 @@ def login():
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
         if user is not None:
+            db.session.commit()  # the login time, and a renewed password hash
             start_session(user)
             return redirect(safe_next(request.args.get("next")))
+        throttle.record_failure()
+        record_failed_login(form.email.data)
         form.password.errors.append(_("Dit e-mailadres en wachtwoord horen niet bij elkaar."))
     return render_template("auth/login.html", form=form)
 
 
 @bp.route("/uitloggen", methods=["POST"])
 def logout():
+    if current_user.is_authenticated:
+        end_sessions(current_user._get_current_object())  # a copied session cookie stops working
+        db.session.commit()
     logout_user()
     session.clear()
     flash(_("U bent uitgelogd."), "info")

@@ -4,8 +4,10 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from ..database import utcnow
 from ..errors import DomainError, NotAllowed
 from ..extensions import db
+from . import passwords
 from .models import Role, User
 
 MIN_PASSWORD_LENGTH = 12
@@ -21,7 +23,7 @@ def any_user_exists() -> bool:
     """Whether an account exists; once true it stays true, so it is cached."""
     state = current_app.extensions.setdefault("tracker", {})
     if not state.get("has_users"):
-        count = db.session.scalar(select(func.count()).select_from(User).where(User.password_hash.is_not(None)))
+        count = db.session.scalar(select(func.count()).select_from(User).where(User.has_login()))
         state["has_users"] = bool(count)
     return state["has_users"]
 
@@ -35,17 +37,56 @@ def find_by_email(email: str) -> User | None:
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The account with these credentials, if it may log in."""
+    """The account with these credentials, if it may log in; records the
+    login, and replaces an outdated password hash now that the password is
+    known.
+
+    An address without an account that logs in with a password costs the
+    same hash verification as a wrong password: the timing tells nothing.
+    """
     user = find_by_email(email)
-    if user is None or not user.can_log_in or not user.check_password(password):
+    if user is None or not user.can_log_in or user.password_hash is None:
+        passwords.waste_verification(password)
         return None
+    if not user.check_password(password):
+        return None
+    if user.password_needs_rehash:
+        user.set_password(password)
+    user.last_login_at = utcnow()
+    db.session.flush()
     return user
 
 
-def check_password_rules(password: str) -> None:
+def check_password_rules(password: str, field: str = "password") -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise DomainError(_l("Kies een wachtwoord van minstens %(n)s tekens.", n=MIN_PASSWORD_LENGTH),
-                          field="password")
+                          field=field)
+    if passwords.is_common(password):
+        raise DomainError(_l("Dit wachtwoord komt voor op een lijst van veelgebruikte wachtwoorden en is daardoor "
+                             "makkelijk te raden. Kies een ander wachtwoord."), field=field)
+
+
+def change_password(user: User, *, current_password: str, new_password: str, acting: User) -> None:
+    """A user's own new password; every other session of theirs ends."""
+    if acting.id != user.id:
+        raise NotAllowed(_l("U kunt alleen uw eigen wachtwoord wijzigen."))
+    if user.password_hash is None:
+        raise DomainError(_l("U logt in met uw gemeenteaccount; uw wachtwoord wijzigt u daar."))
+    if not user.check_password(current_password):
+        raise DomainError(_l("Dit is niet uw huidige wachtwoord."), field="current_password")
+    if new_password == current_password:
+        raise DomainError(_l("Kies een ander wachtwoord dan uw huidige."), field="new_password")
+    check_password_rules(new_password, field="new_password")
+    user.set_password(new_password)
+    user.session_version += 1
+    db.session.flush()
+
+
+def end_sessions(user: User) -> None:
+    """Ends every session of the user: at logout, a session cookie copied
+    before no longer works."""
+    user.session_version += 1
+    db.session.flush()
 
 
 def create_user(*, name: str, email: str, role: Role, password: str | None, acting: User | None,
@@ -107,6 +148,6 @@ def create_official(*, name: str, title: str, acting: User) -> User:
 
 def login_colleague_choices() -> list[tuple[int, str]]:
     """Colleagues who log in: the people work can be assigned to."""
-    users = db.session.scalars(select(User).where(User.active.is_(True), User.password_hash.is_not(None),
+    users = db.session.scalars(select(User).where(User.active.is_(True), User.has_login(),
                                                   User.email.is_not(None)).order_by(User.name))
     return [(user.id, user.name) for user in users]

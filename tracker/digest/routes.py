@@ -56,7 +56,7 @@ def requested_digest():
 @bp.route("/weekoverzicht")
 def preview():
     user, week = requested_digest()
-    digest = service.build_digest(user, week)
+    digest = service.build_digest(user, week, viewer=current_user)
     subject, text, _html = service.render_digest(digest)
     return render_template("digest/preview.html", digest=digest, subject=subject, text=text, week=week,
                            previous=week.shifted(-1), following=week.shifted(1), user=user,
@@ -66,5 +66,5 @@ def preview():
 @bp.route("/weekoverzicht/html")
 def preview_html():
     user, week = requested_digest()
-    _subject, _text, html = service.render_digest(service.build_digest(user, week))
+    _subject, _text, html = service.render_digest(service.build_digest(user, week, viewer=current_user))
     return html, 200, {"Content-Security-Policy": EMAIL_POLICY, "X-Frame-Options": "SAMEORIGIN"}

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 from flask import current_app, render_template
 from flask_babel import gettext as _
-from sqlalchemy import exists, func, or_, select, true
+from sqlalchemy import and_, exists, func, or_, select, true
 from sqlalchemy.orm import selectinload
 
 from ..auth.models import Role, User
@@ -69,7 +69,7 @@ def recipients() -> list[User]:
     """Everyone who receives the digest: managers unless they opted out, and
     other users who opted in."""
     users = db.session.scalars(select(User).where(
-        User.active.is_(True), User.password_hash.is_not(None), User.email.is_not(None),
+        User.active.is_(True), User.has_login(), User.email.is_not(None),
         or_(User.wants_digest.is_(True), (User.wants_digest.is_(None)) & (User.role == Role.MANAGER)))
         .order_by(User.id).options(selectinload(User.followed_themes)))
     return list(users)
@@ -86,13 +86,18 @@ def utc_range(first: date, after: date) -> tuple[datetime, datetime]:
     return neglect.end_of(first - timedelta(days=1)), neglect.end_of(after - timedelta(days=1))
 
 
-def build_digest(user: User, week: Week, memo: dict | None = None) -> Digest:
+def build_digest(user: User, week: Week, memo: dict | None = None, viewer: User | None = None) -> Digest:
     """The digest of one user for one finished week. A fixed number of
     queries, whatever the amount of data. Its content depends only on the
     week, the opgaven followed and what the user may see, so a batch passes
-    `memo` and computes it once for all managers who follow the same."""
+    `memo` and computes it once for all managers who follow the same.
+
+    A preview by someone else (`viewer`) shows only what both may see: a
+    beheerder previewing a manager's digest sees no confidential contactmoment."""
     themes = followed_themes(user)
     theme_ids = [theme.id for theme in themes]
+    if viewer is not None and viewer.id != user.id:
+        return compute_digest(user, week, themes, viewer)
     key = (week, "all" if user.sees_all_confidential else user.id, tuple(theme_ids))
     if memo is not None and key in memo:
         return replace(memo[key], user=user)
@@ -102,7 +107,10 @@ def build_digest(user: User, week: Week, memo: dict | None = None) -> Digest:
     return digest
 
 
-def compute_digest(user: User, week: Week, themes: list[Theme]) -> Digest:
+def compute_digest(user: User, week: Week, themes: list[Theme], viewer: User | None = None) -> Digest:
+    readers = [user] if viewer is None else [user, viewer]
+    seen = and_(*(visible_to(reader) for reader in readers))
+    flags_seen = and_(*(neglect.visible_flags(reader) for reader in readers))
     theme_ids = [theme.id for theme in themes]
     everything = len(theme_ids) == db.session.scalar(select(func.count()).select_from(Theme))
     digest = Digest(user=user, week=week, themes=themes)
@@ -123,31 +131,31 @@ def compute_digest(user: User, week: Week, themes: list[Theme]) -> Digest:
         links = db.session.execute(
             select(interaction_priorities.c.interaction_id, interaction_priorities.c.priority_id)
             .join(Interaction, Interaction.id == interaction_priorities.c.interaction_id)
-            .where(Interaction.occurred_at >= since, Interaction.occurred_at < until, visible_to(user)))
+            .where(Interaction.occurred_at >= since, Interaction.occurred_at < until, seen))
         return Counter(theme for _, theme in {(interaction_id, theme_of[priority_id])
                                               for interaction_id, priority_id in links})
 
     this_week, before = per_theme(start, end), per_theme(history_start, start)
     digest.activity = [ThemeActivity(theme, this_week.get(theme.id, 0), before.get(theme.id, 0) / AVERAGE_WEEKS)
                        for theme in themes]
-    in_week = (Interaction.occurred_at >= start, Interaction.occurred_at < end, visible_to(user), on_themes)
+    in_week = (Interaction.occurred_at >= start, Interaction.occurred_at < end, seen, on_themes)
     digest.interaction_total = db.session.scalar(select(func.count()).select_from(Interaction).where(*in_week))
     digest.interactions = list(db.session.scalars(
         select(Interaction).where(*in_week).order_by(Interaction.occurred_at.desc()).limit(LIST_LIMIT)
         .options(selectinload(Interaction.author), selectinload(Interaction.organisations))))
 
     about = true() if everything else neglect.about_themes(theme_ids)
-    new = (about, NeglectFlag.raised_on >= week.monday, NeglectFlag.raised_on < week.next_monday)
+    new = (about, flags_seen, NeglectFlag.raised_on >= week.monday, NeglectFlag.raised_on < week.next_monday)
     digest.new_flags = neglect.list_flags(*new, limit=LIST_LIMIT)
     digest.new_flag_total = neglect.count_flags(*new)
-    still_open = (about, NeglectFlag.status.in_(neglect.ACTIVE), NeglectFlag.raised_on < week.monday)
+    still_open = (about, flags_seen, NeglectFlag.status.in_(neglect.ACTIVE), NeglectFlag.raised_on < week.monday)
     digest.open_flags = neglect.list_flags(*still_open, limit=LIST_LIMIT)
     digest.open_flag_total = neglect.count_flags(*still_open)
 
     on_followed = true() if everything else exists().where(
         interaction_priorities.c.interaction_id == FollowUp.interaction_id,
         interaction_priorities.c.priority_id.in_(followed_priorities))
-    visible = exists().where(Interaction.id == FollowUp.interaction_id, visible_to(user))
+    visible = exists().where(Interaction.id == FollowUp.interaction_id, seen)
     overdue = (FollowUp.completed_at.is_(None), FollowUp.due_date < week.next_monday, on_followed, visible)
     digest.overdue_total = db.session.scalar(select(func.count()).select_from(FollowUp).where(*overdue))
     digest.overdue = list(db.session.scalars(

@@ -6,7 +6,7 @@ from flask_login import current_user
 from ..auth.service import any_user_exists
 
 # Endpoints reachable without logging in.
-PUBLIC_ENDPOINTS = {"auth.login", "auth.setup", "main.healthz", "static"}
+PUBLIC_ENDPOINTS = {"auth.login", "auth.setup", "main.healthz", "static", "sso.start", "sso.callback"}
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

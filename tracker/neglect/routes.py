@@ -28,8 +28,8 @@ def index():
     theme_id, arena_id, owner_id = query_int("opgave"), query_int("netwerk"), query_int("eigenaar")
     include_snoozed = request.args.get("gesnoozed") == "ja"
     page = max(1, min(query_int("pagina") or 1, 100000))
-    conditions = service.flag_conditions(theme_id=theme_id, arena_id=arena_id, owner_id=owner_id,
-                                         include_snoozed=include_snoozed)
+    conditions = [*service.flag_conditions(theme_id=theme_id, arena_id=arena_id, owner_id=owner_id,
+                                           include_snoozed=include_snoozed), service.visible_flags(current_user)]
     flags = service.list_flags(*conditions, limit=service.PAGE_SIZE + 1, offset=(page - 1) * service.PAGE_SIZE)
     return render_template(
         "neglect/index.html", flags=flags[:service.PAGE_SIZE], has_next=len(flags) > service.PAGE_SIZE,
@@ -39,9 +39,13 @@ def index():
 
 
 def flag_or_404(flag_id: int):
+    """The flag, 404 when unknown, 403 when about a follow-up of a
+    confidential contactmoment the user may not see."""
     flag = service.flag_for_page(flag_id)
     if flag is None:
         abort(404)
+    if not service.can_view_flag(current_user, flag):
+        abort(403)
     return flag
 
 

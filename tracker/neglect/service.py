@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, Integer, cast, exists, func, insert, literal, or_, select, union, update
+from sqlalchemy import Date, Integer, cast, exists, func, insert, literal, or_, select, true, union, update
 from sqlalchemy.orm import selectinload
 
 from ..admin.models import Setting
@@ -408,8 +408,10 @@ def resolve_for_interaction(interaction: Interaction, on: date | None = None) ->
     now = utcnow()
     for flag in flags:
         if flag.cadence_days is None or (on - contacted).days <= flag.cadence_days:
-            close(flag, FlagAction.RESOLVED, _l("Contactmoment vastgelegd: %(subject)s",
-                                                subject=interaction.subject), now, interaction.author)
+            # Everyone sees a flag: a confidential contactmoment's subject stays out of it.
+            note = (_l("Vertrouwelijk contactmoment vastgelegd.") if interaction.confidential
+                    else _l("Contactmoment vastgelegd: %(subject)s", subject=interaction.subject))
+            close(flag, FlagAction.RESOLVED, note, now, interaction.author)
             resolved += 1
     return resolved
 
@@ -518,8 +520,24 @@ def count_flags(*conditions) -> int:
     return db.session.scalar(select(func.count()).select_from(NeglectFlag).where(*conditions))
 
 
+def visible_flags(user: User):
+    """The SQL condition for flags this user may see. A relationship is never
+    confidential; an overdue follow-up is, when its contactmoment is: its
+    flag shows only to those who may see that contactmoment."""
+    from ..interactions.service import visible_to  # that module imports this one
+    if user.sees_all_confidential:
+        return true()
+    return or_(NeglectFlag.follow_up_id.is_(None), exists().where(
+        FollowUp.id == NeglectFlag.follow_up_id, Interaction.id == FollowUp.interaction_id, visible_to(user)))
+
+
+def can_view_flag(user: User, flag: NeglectFlag) -> bool:
+    from ..interactions.service import can_view  # that module imports this one
+    return flag.follow_up is None or can_view(user, flag.follow_up.interaction)
+
+
 def flags_for_user(user: User, limit: int = 20) -> list[NeglectFlag]:
-    return list_flags(*flag_conditions(owner_id=user.id), limit=limit)
+    return list_flags(*flag_conditions(owner_id=user.id), visible_flags(user), limit=limit)
 
 
 def flags_for_organisation(organisation: Organisation) -> list[NeglectFlag]:
@@ -530,8 +548,8 @@ def flags_for_contact(contact: Contact) -> list[NeglectFlag]:
     return list_flags(NeglectFlag.status.in_(ACTIVE), NeglectFlag.contact_id == contact.id)
 
 
-def flags_for_theme(theme_id: int, limit: int = 20) -> list[NeglectFlag]:
-    return list_flags(*flag_conditions(theme_id=theme_id), limit=limit)
+def flags_for_theme(theme_id: int, user: User, limit: int = 20) -> list[NeglectFlag]:
+    return list_flags(*flag_conditions(theme_id=theme_id), visible_flags(user), limit=limit)
 
 
 def flag_for_page(flag_id: int) -> NeglectFlag | None:

@@ -31,7 +31,7 @@ def theme(theme_id):
                           for organisation in engagement.organisations}.values())
     return render_template(
         "strategy/theme.html", theme=found, states=neglect.organisation_states(organisations),
-        flags=neglect.flags_for_theme(found.id),
+        flags=neglect.flags_for_theme(found.id, current_user),
         arenas=service.engagements_by_arena(found.engagements),
         activity=service.activity_per_priority(current_user, [priority.id for priority in found.priorities]),
         latest=interactions.latest_visible(current_user, service.theme_condition(found), limit=LATEST_LIMIT))

@@ -1,0 +1,26 @@
+"""API tokens (issue 7)
+
+Revision ID: a1d4b0a7d004
+Revises: a1d4b0a7d003
+Create Date: 2026-12-01 00:00:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+import tracker.database
+
+
+# revision identifiers, used by Alembic.
+revision = 'a1d4b0a7d004'
+down_revision = 'a1d4b0a7d003'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass

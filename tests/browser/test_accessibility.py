@@ -1,0 +1,134 @@
+"""axe-core and the checks in audit.py on every page of the app (listed in
+pages.py), for every role, and on every form showing its errors."""
+
+import shutil
+
+import pytest
+from playwright.sync_api import expect
+
+from tracker.auth.models import Role, User
+from tracker.extensions import db
+from tracker.relations.models import Contact, Organisation
+from tracker.strategy.models import Priority
+
+from ..conftest import PASSWORD
+from .conftest import LiveServer, new_context
+from .pages import ANONYMOUS, ANONYMOUS_PAGES, FIRST_RUN_PAGE, FORMS_WITH_ERRORS, PAGES, ROLE_LABELS, ROLES
+from .person import Person
+
+EMAILS = {role: f"{role}@zaanstad.nl" for role in ROLES}
+NAMES = {role: f"Test {role}" for role in ROLES}
+
+
+class Sweep:
+    """One server for the whole module, with a person logged in per role."""
+
+    def __init__(self, browser, database_path):
+        self.browser = browser
+        self.server = LiveServer(database_path)
+        for role in ROLES:
+            self.server.add_user(Role(role), NAMES[role], EMAILS[role])
+        interaction = self.server.add_interaction(EMAILS["medewerker"], organisation_ids=[1], priority_ids=[1, 5])
+        with self.server.app.app_context():
+            organisation = db.session.get(Organisation, 1)
+            priority = db.session.get(Priority, 5)
+            self.ids = {
+                "theme": priority.theme_id, "priority": priority.id, "arena": organisation.arena_id,
+                "organisation": organisation.id, "interaction": interaction,
+                "contact": db.session.scalar(db.select(Contact.id).where(Contact.name == "Sanne de Vries")),
+                "user": db.session.scalar(db.select(User.id).where(User.email == EMAILS["medewerker"])),
+            }
+        self.contexts, self.people = [], {}
+
+    def person(self, role: str) -> Person:
+        if role not in self.people:
+            context = new_context(self.browser, self.server)
+            self.contexts.append(context)
+            known_as = (f"{NAMES[role]} · {ROLE_LABELS[role]}",) if role != ANONYMOUS else ()
+            person = Person(context.new_page(), keyboard=False, known_as=known_as)
+            if role != ANONYMOUS:
+                page = person.page
+                person.visit("/inloggen")
+                person.fill(page.get_by_label("E-mailadres"), EMAILS[role])
+                person.fill(page.get_by_label("Wachtwoord"), PASSWORD)
+                person.press(page.get_by_role("button", name="Inloggen"))
+            self.people[role] = person
+        return self.people[role]
+
+    def close(self):
+        for context in self.contexts:
+            context.close()
+        self.server.stop()
+
+
+@pytest.fixture(scope="module")
+def sweep(browser, seeded_database, tmp_path_factory):
+    path = tmp_path_factory.mktemp("sweep") / "sweep.sqlite"
+    shutil.copy(seeded_database, path)
+    sweep = Sweep(browser, str(path))
+    yield sweep
+    sweep.close()
+    assert not sweep.server.errors, f"the server failed during the sweep: {sweep.server.errors!r}"
+
+
+def h1(person):
+    return person.page.get_by_role("heading", level=1)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda page: page.path)
+def test_every_page_passes_for_every_role(sweep, page):
+    """The page as each role sees it; axe runs in the four tabs side by side."""
+    audits = []
+    for role in ROLES:
+        person = sweep.person(role)
+        allowed = role in page.roles
+        audits.append((role, person.visit(page.path.format(**sweep.ids), page.status if allowed else 403,
+                                          wait_for_audit=False)))
+        if allowed:
+            expect(h1(person)).not_to_have_text("Geen toegang")
+        else:
+            expect(h1(person)).to_have_text("Geen toegang")
+    failures = []
+    for role, audit in audits:
+        try:
+            audit.finish()
+        except AssertionError as failure:
+            failures.append(f"as {role}: {failure}")
+    assert not failures, "\n\n".join(failures)
+
+
+@pytest.mark.parametrize("page", ANONYMOUS_PAGES, ids=lambda page: page.path)
+def test_every_page_passes_before_logging_in(sweep, page):
+    sweep.person(ANONYMOUS).visit(page.path, status=page.status)
+
+
+def test_the_first_run_page_passes(context):
+    person = Person(context.new_page(), keyboard=False)
+    person.visit(FIRST_RUN_PAGE.path, status=FIRST_RUN_PAGE.status)
+    expect(h1(person)).to_have_text("Welkom bij de Lobbytracker")
+
+
+def show_errors(person, form, ids):
+    page = person.page
+    person.visit(form.path.format(**ids))
+    if form.expand:
+        person.expand(page.get_by_text(form.expand, exact=True))
+    for label, value in form.fill.items():
+        if value is True:
+            person.tick(page.get_by_label(label, exact=True))
+        else:
+            person.fill(page.get_by_label(label).first, value)
+    person.press(page.get_by_role("button", name=form.button))
+    expect(page.get_by_role("alert").filter(has_text="Het formulier is niet opgeslagen")).to_be_visible()
+
+
+@pytest.mark.parametrize("form", [form for form in FORMS_WITH_ERRORS if form.path != FIRST_RUN_PAGE.path],
+                         ids=lambda form: f"{form.role}-{form.path}")
+def test_every_form_passes_with_its_errors(sweep, form):
+    show_errors(sweep.person(form.role), form, sweep.ids)
+
+
+@pytest.mark.parametrize("form", [form for form in FORMS_WITH_ERRORS if form.path == FIRST_RUN_PAGE.path],
+                         ids=lambda form: f"{form.role}-{form.path}")
+def test_the_first_run_form_passes_with_its_errors(context, form):
+    show_errors(Person(context.new_page(), keyboard=False), form, {})
