@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app tracker
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run test assets
+.PHONY: install run test assets bench loadtest
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,16 @@ test: install
 	else \
 		echo "PostgreSQL run skipped: TEST_DATABASE_URL is not set."; \
 	fi
+
+# Not part of `make test` (they take minutes). The benchmark builds its
+# databases under instance/bench/ and writes instance/bench/results.json.
+bench: install
+	$(BIN)/python bench/run.py
+
+# gunicorn (4 workers) and locust on loopback, SQLite then PostgreSQL
+# (LOADTEST_DATABASE_URL, by default lobbytracker_load on the local server).
+loadtest: install
+	$(BIN)/python bench/loadtest.py
 
 # Refreshes the vendored front-end files in static/vendor from the npm
 # registry; they are committed so that running the app needs no Node.js.

@@ -574,3 +574,14 @@ def test_search_terms_are_shown_escaped(employee_client):
         response = employee_client.get(page, query_string={"zoek": SCRIPT})
         assert response.status_code == 200
         assert SCRIPT not in response.text and str(escape(SCRIPT)) in response.text
+
+
+def test_a_translated_message_quoting_user_input_is_escaped(app):
+    """flask-babel's lazy strings call themselves safe HTML; ours are not."""
+    from flask import render_template_string
+    from flask_babel import lazy_gettext as _l
+
+    with app.test_request_context():
+        page = render_template_string("{{ message }}", message=_l("Contactmoment vastgelegd: %(subject)s",
+                                                                  subject="<script>alert(1)</script>"))
+    assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page

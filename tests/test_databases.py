@@ -20,7 +20,7 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout(request, d
     with db.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 15_000
         assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
 
 
@@ -85,3 +85,44 @@ def test_migrations_and_seed_on_an_empty_postgresql_database(tmp_path):
         engine.dispose()
     finally:
         databases.drop_database(server, name)
+
+
+def test_a_login_holds_no_write_lock_while_it_checks_the_password(request, app, db, client, employee, monkeypatch):
+    """Checking and renewing a password hash takes a good part of a second; a
+    POST's transaction holds SQLite's write lock from its first statement, so
+    a login that hashed inside it made every other writer wait (the load test
+    found "database is locked" with 50 colleagues logging in)."""
+    sqlite_only(request)
+    import sqlite3
+
+    from tracker.auth import passwords
+
+    from .conftest import PASSWORD
+
+    email, path = employee.email, db.engine.url.database
+    db.session.rollback()
+    checking, release = threading.Event(), threading.Event()
+    verify = passwords.verify_password
+
+    def slow_verify(stored, password):
+        checking.set()
+        release.wait(10)
+        return verify(stored, password)
+
+    monkeypatch.setattr(passwords, "verify_password", slow_verify)
+    responses = []
+    login = threading.Thread(target=lambda: responses.append(
+        client.post("/inloggen", data={"email": email, "password": PASSWORD})))
+    login.start()
+    try:
+        assert checking.wait(10)
+        other = sqlite3.connect(path, timeout=0, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")  # "database is locked" at once if the login held the lock
+            other.execute("ROLLBACK")
+        finally:
+            other.close()
+    finally:
+        release.set()
+        login.join(10)
+    assert responses[0].status_code == 302

@@ -24,7 +24,9 @@ query_date, ids_from_query) without a QUERIES entry, fails test_every_form_and_q
 """
 
 import inspect
+import io
 import re
+import secrets
 import sys
 from collections import Counter
 from dataclasses import dataclass
@@ -108,8 +110,8 @@ def assert_safe_page(response, what: str, *, echoes_input: bool = False) -> None
     """No 500, no unescaped markup, no NUL (but in a form shown again with what was
     typed: number and date fields echo their raw input), no redirect off the site."""
     assert response.status_code < 500, what
-    body = response.get_data(as_text=True)
-    if response.mimetype in ("text/html", "application/json"):
+    if response.mimetype in ("text/html", "application/json"):  # not a download (a ZIP)
+        body = response.get_data(as_text=True)
         assert not rogue_markup(body), f"{what}: unescaped markup {rogue_markup(body)}"
         assert echoes_input or "\x00" not in body, f"{what}: a NUL came back"
     if response.status_code in (301, 302, 303, 307, 308):
@@ -130,7 +132,10 @@ def database_state(db) -> dict:
 
 
 def accepted(response, form=None) -> bool:
-    """A redirect onwards; to the login page only for the logout form."""
+    """A redirect onwards; to the login page only for the logout form. A form
+    with a `done_marker` answers with its result instead: a 200 page holding it."""
+    if form is not None and form.done_marker is not None and response.status_code == 200:
+        return form.done_marker.encode() in response.get_data()  # a page, or a download's bytes
     return response.status_code in (302, 303) and (
         not response.location.startswith("/inloggen") or (form is not None and form.relogin))
 
@@ -179,6 +184,55 @@ class World:
         return self.make_interaction(self.users[EMP], follow_ups=[
             ("Notitie sturen", self.users[EMP], date.today() - timedelta(days=3))]).follow_ups[0].id
 
+    def fresh_import(self) -> str:
+        """The token of an upload of the beheerder's, awaiting confirmation."""
+        from tracker.imports.models import ImportKind, PendingImport
+        from tracker.imports.service import plan_import
+        rows = [{"line": 2, "values": {"naam": "Piet Import"}}]
+        pending = PendingImport(token=f"property{secrets.token_hex(8)}", user_id=self.users[ADM].id,
+                                kind=ImportKind.CONTACTS, file_name="lijst.csv", rows=rows)
+        self.db.session.add(pending)
+        self.db.session.commit()
+        # What its preview page would carry into the confirmation.
+        self.ids["import_plan"] = plan_import(ImportKind.CONTACTS, rows).fingerprint
+        return pending.token
+
+    def fresh_contact(self) -> int:
+        """A contact of its own, to anonymise."""
+        contact = Contact(name="Otto Oud", email=f"otto{secrets.token_hex(4)}@voorbeeld.nl", notes="Notitie")
+        self.db.session.add(contact)
+        self.db.session.commit()
+        return contact.id
+
+    def fresh_retention_review(self) -> int:
+        """An open retention review of a contact of its own."""
+        from tracker.avg.models import RetentionReview
+        review = RetentionReview(contact_id=self.fresh_contact(), listed_on=date.today())
+        self.db.session.add(review)
+        self.db.session.commit()
+        return review.id
+
+    def fresh_information_request(self) -> int:
+        from tracker.avg.models import InformationRequest, RequestKind
+        found = InformationRequest(kind=RequestKind.AVG, subject="Inzageverzoek", opened_on=date.today())
+        self.db.session.add(found)
+        self.db.session.commit()
+        return found.id
+
+    def fresh_key_moment(self) -> int:
+        from tracker.strategy.models import KeyMoment
+        found = KeyMoment(title="Regiodag", starts_at=utcnow() + timedelta(days=5))
+        self.db.session.add(found)
+        self.db.session.commit()
+        return found.id
+
+    def fresh_api_token(self) -> int:
+        """A personal access token of the medewerker's, to revoke."""
+        from tracker.api.service import create_token
+        token, _secret = create_token(self.users[EMP], "Power BI", None, acting=self.users[EMP])
+        self.db.session.commit()
+        return token.id
+
 
 @pytest.fixture
 def world(app, db, login, make_user, make_interaction, priority, employee, manager, administrator):
@@ -221,6 +275,7 @@ class Form:
     pool: Callable[[dict], list] = lambda ids: []  # valid-looking values to mix in
     extra: tuple = ()                           # fields beyond the base to attack
     relogin: bool = False                       # the form ends the session (logging out)
+    done_marker: str | None = None              # accepted: a 200 page with this (a result shown once)
 
 
 def ids_pool(ids) -> list[str]:
@@ -295,15 +350,87 @@ FORMS = {
         "new_password_again": "negen lange woorden over de zaan 2026"}),
     "admin.requeue": Form("/beheer/taken/uitgaand/{id}/opnieuw", ADM, lambda ids: {}, "message",
                           extra=("csrf_token",)),
+    # A small CSV upload; hostile values replace the file by text, or the kind by anything.
+    "imports.upload": Form("/beheer/import", ADM, lambda ids: {
+        "kind": "contactpersonen", "file": (io.BytesIO("naam;functie\nPiet Import;<b>Adviseur</b>\n".encode()),
+                                            "lijst.csv")}, pool=lambda ids: ["contactpersonen", "organisaties"]),
+    "imports.confirm": Form("/beheer/import/{id}/bevestigen", ADM, lambda ids: {"plan": ids.get("import_plan", "")},
+                            World.fresh_import, extra=("csrf_token",)),
+    "tokens.index": Form("/instellingen/tokens", EMP, lambda ids: {"name": "Power BI directie",
+                                                                  "expires_on": ids["future"]}, pool=ids_pool,
+                         done_marker='id="new-token"'),  # the new token, shown once: no redirect
+    "tokens.revoke": Form("/instellingen/tokens/{id}/intrekken", EMP, lambda ids: {}, World.fresh_api_token,
+                          extra=("csrf_token",)),
+    # Woo and AVG: an accepted export answers with its ZIP (whose file names are stored as text).
+    "woo.export": Form("/woo", MAN, lambda ids: {"start": ids["yesterday"], "end": date.today().isoformat(),
+                                                 "terms": "Werkbezoek"}, pool=ids_pool,
+                       extra=("priority_ids", "organisation_ids", "replace_names"), done_marker="verantwoording.txt"),
+    "avg.new_request": Form("/verzoeken/nieuw", MAN, lambda ids: {
+        "kind": "woo", "subject": "Woo-verzoek woningbouw", "reference": "Z-1", "opened_on": ids["yesterday"],
+        "closed_on": "", "contact_ids": [str(ids["contact"])]}, pool=lambda ids: [*ids_pool(ids), "woo", "avg"]),
+    "avg.edit_request": Form("/verzoeken/{id}/bewerken", MAN, lambda ids: {
+        "kind": "avg", "subject": "Inzageverzoek", "reference": "", "opened_on": ids["yesterday"],
+        "closed_on": date.today().isoformat(), "contact_ids": [str(ids["contact"])]},
+        World.fresh_information_request, pool=lambda ids: [*ids_pool(ids), "woo", "avg"]),
+    "avg.export_contact": Form("/contactpersonen/{id}/avg/export", MAN, lambda ids: {}, "contact",
+                               extra=("csrf_token",), done_marker="gegevens.json"),
+    "avg.anonymise": Form("/contactpersonen/{id}/anonimiseren", ADM, lambda ids: {"reason": "Bewaartermijn"},
+                          World.fresh_contact),
+    "avg.keep": Form("/avg/bewaartermijn/{id}/bewaren", ADM, lambda ids: {"reason": "Nog actief"},
+                     World.fresh_retention_review),
+    # Seats, key moments, funding streams and the calendar address (issue 4).
+    "positions.create": Form("/posities/nieuw", MAN, lambda ids: position(ids), pool=lambda ids: [
+        *ids_pool(ids), "beoogd", "verkregen", "beeindigd", "niet-verkregen", "voorzitter"]),
+    "positions.edit": Form("/posities/{id}/bewerken", MAN, lambda ids: position(ids), lambda world: first_id(
+        world, "Position"), pool=lambda ids: [*ids_pool(ids), "verkregen", "beeindigd"]),
+    "agenda.create": Form("/belangrijke-momenten/nieuw", EMP, lambda ids: key_moment(ids), pool=ids_pool),
+    "agenda.edit": Form("/belangrijke-momenten/{id}/bewerken", EMP, lambda ids: key_moment(ids),
+                        World.fresh_key_moment, pool=ids_pool),
+    "funding.create": Form("/geldstromen/nieuw", MAN, lambda ids: funding_stream(ids), pool=lambda ids: [
+        *ids_pool(ids), "1.250.000,50", "toegekend", "ingediend", "12.50"]),
+    "funding.edit": Form("/geldstromen/{id}/bewerken", MAN, lambda ids: funding_stream(ids), lambda world: first_id(
+        world, "FundingStream"), pool=lambda ids: [*ids_pool(ids), "1.250.000,50", "toegekend"]),
+    "agenda.create_feed": Form("/instellingen/agenda/nieuw", EMP, lambda ids: {}, extra=("csrf_token",)),
+    "agenda.revoke_feed": Form("/instellingen/agenda/intrekken", EMP, lambda ids: {}, extra=("csrf_token",)),
 }
 
+
+def position(ids) -> dict:
+    return {"organisation_id": str(ids["organisation"]), "title": "Lid bestuurlijk overleg", "role": "lid",
+            "portfolio": "", "theme_ids": [str(ids["themes"][0])], "status": "beoogd", "holder_id": "",
+            "held_since": "", "held_until": "", "text": ""}
+
+
+def key_moment(ids) -> dict:
+    return {"title": "Commissiedebat Wonen", "day": ids["future"], "clock": "10:30", "organisation_id": "",
+            "arena_id": "", "priority_ids": [str(ids["priority"])], "notes": ""}
+
+
+def funding_stream(ids) -> dict:
+    return {"name": "Regiodeal", "provider_id": "", "provider_name": "", "description": "", "amount": "1.000",
+            "deadline": ids["future"], "bid_status": "", "amount_requested": "", "amount_granted": "",
+            "priority_ids": [str(ids["priority"])]}
+
+
+def first_id(world, model: str) -> int:
+    from tracker.strategy import models
+    found = getattr(models, model)
+    return world.db.session.scalar(select(found.id).order_by(found.id).limit(1))
+
+# The filters of the contactmomenten list (tracker/interactions/filters.py), also its exports'.
+LIST_FILTERS = ("zoek", "date_from", "date_to", "theme_id", "priority_id", "arena_id", "organisation_id", "contact",
+                "colleague_id", "kind", "level")
 # Query parameters every GET route reads, and who asks (a manager may preview others' digests).
 QUERIES = {
-    "interactions.index": ("/contactmomenten/", EMP, ("pagina", "van")),
+    "interactions.index": ("/contactmomenten/", EMP, ("pagina", "van", *LIST_FILTERS)),
+    "interactions.export_list": ("/contactmomenten/export.csv", EMP, ("van", *LIST_FILTERS)),
+    "search.index": ("/zoeken", EMP, ("zoek", "pagina_contactmomenten", "pagina_contactpersonen",
+                                      "pagina_organisaties")),
     "interactions.create": ("/contactmomenten/nieuw", EMP, ("organisatie", "contactpersoon", "prioriteit")),
     "relations.organisations": ("/organisaties", EMP, ("soort", "netwerk", "zoek")),
     "relations.contacts": ("/contactpersonen", EMP, ("organisatie", "zoek")),
     "relations.new_contact": ("/contactpersonen/nieuw", EMP, ("organisatie",)),
+    "avg.new_request": ("/verzoeken/nieuw", MAN, ("contactpersoon",)),
     "neglect.index": ("/aandacht/", EMP, ("opgave", "netwerk", "eigenaar", "gesnoozed", "pagina")),
     "digest.preview": ("/weekoverzicht", MAN, ("gebruiker", "week")),
     "digest.preview_html": ("/weekoverzicht/html", MAN, ("gebruiker", "week")),
@@ -311,6 +438,9 @@ QUERIES = {
     "sso.start": ("/inloggen/sso", ANON, ("next",)),
     "sso.callback": ("/inloggen/sso/callback", ANON, ("error", "error_description", "code", "state")),
     "audit.index": ("/beheer/audit", ADM, ("entiteit", "actie", "gebruiker", "van", "tot", "pagina")),
+    "agenda.calendar": ("/belangrijke-momenten/kalender", EMP, ("maand",)),
+    "agenda.export": ("/belangrijke-momenten/export.xlsx", EMP, ("maand",)),
+    "agenda.create": ("/belangrijke-momenten/nieuw", EMP, ("datum",)),
 }
 READS_QUERY = re.compile(r"""(?:request\.args(?:\.get|\.getlist)?\s*[\[(]\s*"""
                          r"""|\b(?:query_int|query_text|query_date|ids_from_query)\(\s*)["'](\w+)["']""")
@@ -383,8 +513,9 @@ def test_hostile_form_input(app, world, login, endpoint):
         assert_safe_page(response, f"POST {url}", echoes_input=True)
         if accepted(response, form):
             ACCEPTED[f"POST {form.path}"] += 1
-            shown = client.get(response.location)
-            assert_safe_page(shown, f"GET {response.location} after POST {url}")
+            if response.location:
+                shown = client.get(response.location)
+                assert_safe_page(shown, f"GET {response.location} after POST {url}")
         else:
             assert database_state(db) == before, f"POST {url} was refused ({response.status_code}) but stored"
         if form.relogin:

@@ -113,7 +113,10 @@ def test_catch_up_makes_up_a_missed_scan_and_digest_once(db, app, person, make_i
     db.session.rollback()
 
     early = datetime.combine(last_tuesday, time(5, 30), ZONE)
-    assert jobs.catch_up(app, early) == ["weekoverzicht"]  # before 06:00 the scan is not due yet
+    # Before 06:00 the scan is not due yet; the monthly retention review (the 1st, 05:30) is.
+    assert jobs.catch_up(app, early) == ["weekoverzicht", "bewaartermijn"]
+    [review] = runs(db, jobs.RETENTION_REVIEW)
+    assert review.succeeded and review.message.endswith("(ingehaald)")
     assert not runs(db, jobs.NEGLECT_SCAN)
     [queued] = db.session.scalars(select(OutboxMessage)).all()
     assert queued.recipient_id == manager.id and queued.period == str(Week.of(last_tuesday - timedelta(days=7)))
@@ -272,7 +275,7 @@ def test_beheerders_are_warned_when_jobs_lag_behind_and_see_each_jobs_state(db, 
     assert "De planner draait (proces planner-1" in page
     rows = job_rows(page)
     assert list(rows) == ["Signaleringen (dagelijks 06:00)", "Weekoverzicht (maandag 07:00)",
-                          "Uitgaande mail (elke 5 minuten)"]
+                          "Uitgaande mail (elke 5 minuten)", "Bewaartermijn (maandelijks, de 1e om 05:30)"]
     now = datetime.now(ZONE)
     with app.test_request_context():
         expected_next = [nl_datetime(next_local(now, None, 6)), nl_datetime(next_local(now, 0, 7))]

@@ -75,6 +75,25 @@ def register_blueprints(app):
     for blueprint in (auth_bp, main_bp, strategy_bp, relations_bp, interactions_bp, neglect_bp, digest_bp,
                       admin_bp, sso_bp, audit_bp, account_bp):
         app.register_blueprint(blueprint)
+    from .dashboards.routes import bp as dashboards_bp
+    app.register_blueprint(dashboards_bp)
+    from .imports.routes import bp as imports_bp
+    app.register_blueprint(imports_bp)
+    from .search.routes import bp as search_bp
+    app.register_blueprint(search_bp)
+    from .api.routes import bp as api_bp
+    from .api.settings import bp as tokens_bp
+    app.register_blueprint(api_bp)
+    app.register_blueprint(tokens_bp)
+    from .agenda.routes import bp as agenda_bp
+    from .funding.routes import bp as funding_bp
+    from .positions.routes import bp as positions_bp
+    for blueprint in (agenda_bp, funding_bp, positions_bp):
+        app.register_blueprint(blueprint)
+    from .avg.routes import bp as avg_bp
+    from .woo.routes import bp as woo_bp
+    for blueprint in (avg_bp, woo_bp):
+        app.register_blueprint(blueprint)
 
     from .auth.throttle import init_app as init_throttle
     init_throttle(app)  # limits on the login views

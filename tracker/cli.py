@@ -6,6 +6,7 @@ import time
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from sqlalchemy import text
 
 from .auth.models import Role
 from .auth.service import create_user
@@ -134,12 +135,48 @@ def demo_data_command(interactions, contacts, organisations, users, seed):
     result = generate(interactions=interactions, contacts=contacts, organisations=organisations, users=users,
                       seed=seed)
     db.session.commit()
+    if db.engine.dialect.name == "postgresql":
+        # Fresh statistics for the planner: with the ones from before the bulk
+        # load it scans whole link tables instead of using their keys.
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
     click.echo(f"Added {result.users} users, {result.organisations} organisations, {result.contacts} contacts, "
                f"{result.interactions} contactmomenten, {result.follow_ups} follow-ups "
                f"in {time.perf_counter() - started:.1f} s (password of demo users: {DEMO_PASSWORD}).")
 
 
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False))
+@with_appcontext
+def backup_command(path):
+    """Write a consistent backup of the database to PATH while the app keeps running."""
+    from .backup.service import BackupError, backup_database
+
+    try:
+        result = backup_database(db.engine.url, path)
+    except BackupError as error:
+        raise click.ClickException(str(error.message)) from error
+    click.echo(f"Backup written to {result.path} ({result.size:,} bytes, {result.method}).")
+
+
+@click.command("retention-review")
+@click.option("--today", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="List as on this day (YYYY-MM-DD); by default today in the municipality's time zone.")
+@with_appcontext
+def retention_review_command(on):
+    """List contacts without a contactmoment within RETENTION_YEARS for a beheerder's review."""
+    from .avg.service import list_for_review
+
+    day = on.date() if on else neglect.today()
+    result = list_for_review(day, current_app.config["RETENTION_YEARS"])
+    db.session.commit()
+    click.echo(f"Retention review of {day.isoformat()}: {result.listed} contact(s) listed for review, "
+               f"{result.held} under a legal hold skipped, {result.dropped} active again and taken off the list.")
+
+
 def init_app(app):
+    app.cli.add_command(retention_review_command)
     for command in (seed_command, create_user_command, scan_neglect_command, send_digests_command,
                     flush_outbox_command, scheduler_command, demo_data_command):
         app.cli.add_command(command)
+    app.cli.add_command(backup_command)

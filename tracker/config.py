@@ -48,6 +48,8 @@ DEFAULTS = {
     "PASSWORD_CHANGE_LIMITS": "5 per 15 minutes",
     # Proxies in front of the app that set X-Forwarded-For (0: none).
     "TRUSTED_PROXIES": 0,
+    # AVG: contacts without a contactmoment for this many years are listed for review.
+    "RETENTION_YEARS": 5,
 }
 
 
@@ -83,6 +85,7 @@ ENVIRONMENT = {
     "RATELIMIT_ENABLED": flag,
     "RATELIMIT_STORAGE_URI": str,
     "TRUSTED_PROXIES": int,
+    "RETENTION_YEARS": int,
 }
 
 

@@ -14,6 +14,7 @@ READ_ONLY_METHODS = {"GET", "HEAD", "OPTIONS"}
 # An execution option for Session.connection(): this transaction writes, even
 # in a read-only request (the audit log records exports that way).
 WRITE_TRANSACTION = "tracker_write_transaction"
+BUSY_TIMEOUT_MS = 15_000
 
 
 def utcnow() -> datetime:
@@ -64,7 +65,9 @@ def _configure_sqlite(dbapi_connection, connection_record):
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    # Long enough to queue behind the other workers' writes under load (the
+    # load test, bench/loadtest.py), short of gunicorn's 30 s worker timeout.
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()

@@ -1,6 +1,7 @@
 """Every Flask extension object, created once and bound in `create_app`."""
 
 from flask_babel import Babel
+from flask_babel.speaklater import LazyString
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -28,3 +29,8 @@ migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 babel = Babel()
+
+# flask-babel's lazy strings claim to be safe HTML (__html__), so Jinja would
+# put `_l("… %(name)s", name=<user input>)` into a page unescaped. Our msgids
+# hold no markup: let Jinja escape them like any other text.
+del LazyString.__html__

@@ -19,8 +19,25 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    with op.batch_alter_table('key_moments', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('all_day', sa.Boolean(), server_default=sa.false(), nullable=False))
+    with op.batch_alter_table('funding_streams', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('provider_name', sa.String(length=200), nullable=True))
+    op.create_table('calendar_feeds',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('created_at', tracker.database.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_calendar_feeds_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_calendar_feeds')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_calendar_feeds_token_hash')),
+    sa.UniqueConstraint('user_id', name=op.f('uq_calendar_feeds_user_id'))
+    )
 
 
 def downgrade():
-    pass
+    op.drop_table('calendar_feeds')
+    with op.batch_alter_table('funding_streams', schema=None) as batch_op:
+        batch_op.drop_column('provider_name')
+    with op.batch_alter_table('key_moments', schema=None) as batch_op:
+        batch_op.drop_column('all_day')

@@ -19,8 +19,30 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    op.create_table('pending_imports',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('token', sa.String(length=64), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.Enum('contactpersonen', 'organisaties', name='importkind', native_enum=False,
+                              length=40), nullable=False),
+    sa.Column('file_name', sa.String(length=255), nullable=False),
+    sa.Column('rows', sa.JSON(), nullable=False),
+    sa.Column('created_at', tracker.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('imported_at', tracker.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('result', sa.JSON(), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_pending_imports_user_id_users'),
+                            ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_pending_imports')),
+    sa.UniqueConstraint('token', name=op.f('uq_pending_imports_token'))
+    )
+    with op.batch_alter_table('pending_imports', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_pending_imports_user_id'), ['user_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_pending_imports_created_at'), ['created_at'], unique=False)
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table('pending_imports', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_pending_imports_created_at'))
+        batch_op.drop_index(batch_op.f('ix_pending_imports_user_id'))
+
+    op.drop_table('pending_imports')

@@ -20,6 +20,9 @@ from tracker.auth.models import Role, User
 from tracker.extensions import db
 from tracker.interactions.models import InteractionKind, Level
 from tracker.interactions.service import FollowUpData, InteractionData, NewContactData, save_interaction
+from tracker.neglect import service as neglect
+from tracker.neglect.models import FlagStatus, NeglectFlag
+from tracker.relations.models import Organisation
 
 from ..conftest import PASSWORD, SECRET
 from .person import Person
@@ -58,7 +61,13 @@ class LiveServer:
                                "TESTING": False, "WTF_CSRF_ENABLED": True,
                                # The browser keeps the CSS, script and fonts instead of
                                # asking for each again on every page: faster, same pages.
-                               "SEND_FILE_MAX_AGE_DEFAULT": 3600})
+                               "SEND_FILE_MAX_AGE_DEFAULT": 3600,
+                               # No scheduler: its catch-up runs would scan and send
+                               # digests while a test looks at the pages.
+                               "SCHEDULER_ENABLED": False})
+        # Stored mails and the like beside the test's database, not in the project's instance/.
+        self.app.instance_path = str(Path(database_path).parent / "instance")
+        Path(self.app.instance_path).mkdir(exist_ok=True)
         self.errors: list[BaseException] = []
         got_request_exception.connect(self._record_error, self.app)
         # Port 0: the operating system picks a free port, and the socket is
@@ -107,6 +116,18 @@ class LiveServer:
             interaction = save_interaction(data, author)
             db.session.commit()
             return interaction.id
+
+    def add_neglected_organisation(self, abbreviation: str, days: int = 90, scanned_on: date | None = None) -> int:
+        """Tracks an organisation `days` longer than it is (never contacted)
+        and runs the neglect scan of a day (this morning's by default);
+        returns its open flag's id."""
+        with self.app.app_context():
+            organisation = db.session.scalar(db.select(Organisation).where(Organisation.abbreviation == abbreviation))
+            organisation.created_at = datetime.now(timezone.utc) - timedelta(days=days)
+            neglect.scan(scanned_on or neglect.today())
+            db.session.commit()
+            return db.session.scalar(db.select(NeglectFlag.id).where(
+                NeglectFlag.organisation_id == organisation.id, NeglectFlag.status == FlagStatus.OPEN))
 
 
 @pytest.fixture

@@ -7,10 +7,17 @@ axe-core violation or any problem the checks in audit.py find.
 
 Paths name the records of the sweep's data in braces: {theme}, {priority},
 {arena}, {organisation}, {contact}, {interaction} (written by the
-medewerker) and {user} (the medewerker's account).
+medewerker), {user} (the medewerker's account), {manager} (the manager's
+account), {flag} (an open neglect flag about an organisation), {week} (this
+week, as 2026-W49), {mail} (the beheerder's own stored digest e-mail) and
+{colleague_mail} (the manager's, of which a beheerder sees the headers only),
+{position} and {funding_stream} (seeded), {key_moment} (next week's),
+{import} (the beheerder's upload awaiting confirmation) and {import_done}
+(one confirmed).
 
-Not yet listed: the pages being built at the same time as this list
-(/aandacht/…, /instellingen, /beheer/taken); add them when they are done.
+tests/test_pages_listed.py fails when a GET route of the app is neither in
+PAGES nor, answering with no HTML page (an export, a feed, JSON), in
+NOT_PAGES with the reason.
 """
 
 from dataclasses import dataclass, field
@@ -48,6 +55,9 @@ PAGES = [
     Page("/contactpersonen/nieuw"),
     Page("/contactpersonen/{contact}/bewerken"),
     Page("/contactmomenten/"),
+    Page("/contactmomenten/?zoek=overleg&kind=overleg&theme_id={theme}"),
+    Page("/zoeken"),
+    Page("/zoeken?zoek=overleg"),
     Page("/contactmomenten/nieuw"),
     Page("/contactmomenten/{interaction}"),
     Page("/contactmomenten/{interaction}/bewerken", roles=(EMPLOYEE, MANAGER, ADMINISTRATOR)),
@@ -58,7 +68,52 @@ PAGES = [
     Page("/beheer/bestuurders/nieuw", roles=(ADMINISTRATOR,)),
     Page("/beheer/audit", roles=(ADMINISTRATOR,)),
     Page("/instellingen/wachtwoord"),
+    Page("/instellingen/tokens"),
     Page("/beheer/gebruikers/toegang", roles=(ADMINISTRATOR,)),
+    Page("/aandacht/"),
+    Page("/aandacht/?opgave={theme}&netwerk={arena}&eigenaar={user}&gesnoozed=ja"),
+    # Managers and beheerders also get the snooze and assign forms.
+    Page("/aandacht/{flag}"),
+    Page("/instellingen"),
+    Page("/weekoverzicht"),
+    Page("/weekoverzicht?gebruiker={manager}&week={week}", roles=(MANAGER, DIRECTOR, ADMINISTRATOR)),
+    Page("/beheer/ritme", roles=(ADMINISTRATOR,)),
+    Page("/beheer/taken", roles=(ADMINISTRATOR,)),
+    Page("/beheer/mail", roles=(ADMINISTRATOR,)),
+    Page("/beheer/mail/{mail}", roles=(ADMINISTRATOR,)),
+    Page("/beheer/mail/{colleague_mail}", roles=(ADMINISTRATOR,)),
+    # Seats, key moments and funding streams (issue 4): {position}, {key_moment}, {funding_stream}.
+    Page("/posities/nieuw", roles=(MANAGER, ADMINISTRATOR)),
+    Page("/posities/{position}/bewerken", roles=(MANAGER, ADMINISTRATOR)),
+    Page("/belangrijke-momenten"),
+    Page("/belangrijke-momenten/kalender"),
+    Page("/belangrijke-momenten/kalender?maand=2026-13", status=400),
+    Page("/belangrijke-momenten/nieuw"),
+    Page("/belangrijke-momenten/{key_moment}"),
+    Page("/belangrijke-momenten/{key_moment}/bewerken"),
+    Page("/geldstromen"),
+    Page("/geldstromen/nieuw", roles=(MANAGER, ADMINISTRATOR)),
+    Page("/geldstromen/{funding_stream}/bewerken", roles=(MANAGER, ADMINISTRATOR)),
+    Page("/instellingen/agenda"),
+    # The directors' dashboards (issue 4), also with filters that do not validate.
+    Page("/dashboard/opgaven/{theme}"),
+    Page("/dashboard/opgaven/{theme}?niveau=ambtelijk&netwerk={arena}"),
+    Page("/dashboard/opgaven/{theme}?vanaf=2026-05-01&tot=2026-04-01&netwerk=abc"),
+    Page("/dashboard/strategie"),
+    # Woo and AVG (issue 7): {information_request} is an open Woo request.
+    Page("/woo", roles=(MANAGER, ADMINISTRATOR)),
+    Page("/woo/logboek", roles=(MANAGER, ADMINISTRATOR)),
+    Page("/verzoeken", roles=(MANAGER, ADMINISTRATOR)),
+    Page("/verzoeken/nieuw", roles=(MANAGER, ADMINISTRATOR)),
+    Page("/verzoeken/{information_request}/bewerken", roles=(MANAGER, ADMINISTRATOR)),
+    Page("/contactpersonen/{contact}/avg", roles=(MANAGER, ADMINISTRATOR)),
+    Page("/contactpersonen/{contact}/anonimiseren", roles=(ADMINISTRATOR,)),
+    Page("/avg/logboek", roles=(MANAGER, ADMINISTRATOR)),
+    Page("/avg/bewaartermijn", roles=(ADMINISTRATOR,)),
+    # Importing contacts and organisations (issue 7).
+    Page("/beheer/import", roles=(ADMINISTRATOR,)),
+    Page("/beheer/import/{import}", roles=(ADMINISTRATOR,)),
+    Page("/beheer/import/{import_done}/resultaat", roles=(ADMINISTRATOR,)),
     Page("/deze-pagina-bestaat-niet", status=404),
 ]
 
@@ -69,6 +124,32 @@ ANONYMOUS_PAGES = [
     Page("/deze-pagina-bestaat-niet", status=404),
 ]
 FIRST_RUN_PAGE = Page("/eerste-gebruik")
+
+# GET routes (by endpoint) that answer with no HTML page of the app, so the
+# sweep has nothing to check there, each with why. tests/test_pages_listed.py
+# fails on a GET route that is neither in PAGES nor here.
+NOT_PAGES = {
+    "static": "CSS, scripts and fonts",
+    "main.healthz": "plain text for the load balancer",
+    "admin.export_users": "CSV download (the access review)",
+    "digest.preview_html": "the digest e-mail's own HTML (inline styles for mail clients), "
+                           "shown in a frame of /weekoverzicht, which the sweep checks",
+    "sso.start": "a redirect to the identity provider (404 while single sign-on is off)",
+    "sso.callback": "the identity provider's redirect back; ends in a redirect",
+    "positions.export": "Excel download (the positions)",
+    "agenda.export": "Excel download (the key moments)",
+    "funding.export": "Excel download (the funding streams)",
+    "dashboards.theme_export": "Excel download (an opgave's dashboard)",
+    "dashboards.strategy_export": "Excel download (the strategy at a glance)",
+    "agenda.feed": "the iCalendar feed for Outlook (text/calendar), opened with its secret address",
+    "imports.template": "CSV download (the import template)",
+    "interactions.export_list": "CSV or Excel download (the filtered contactmomenten)",
+}
+# The reporting API: JSON for a token (tests/test_api.py, tests/test_api_schema.py).
+NOT_PAGES.update({f"api.{name}{item}": "JSON of the reporting API, for a personal access token"
+                  for name in ("opgaven", "prioriteiten", "inzet", "organisaties", "contactmomenten",
+                               "signaleringen", "belangrijke_momenten") for item in ("", "_item")})
+NOT_PAGES["api.openapi"] = "the API's OpenAPI document (JSON)"
 
 
 @dataclass(frozen=True)
@@ -95,4 +176,20 @@ FORMS_WITH_ERRORS = [
     FormWithErrors(ADMINISTRATOR, "/beheer/gebruikers/{user}/bewerken", "Opslaan", {"Naam": ""}),
     FormWithErrors(ADMINISTRATOR, "/beheer/bestuurders/nieuw", "Opslaan"),
     FormWithErrors(EMPLOYEE, "/instellingen/wachtwoord", "Wachtwoord wijzigen"),
+    FormWithErrors(EMPLOYEE, "/zoeken", "Zoeken", {"Zoekwoorden": "?!"}),
+    FormWithErrors(MANAGER, "/contactmomenten/", "Filter toepassen", {"Contactpersoon": "?!"}, expand="Filteren"),
+    FormWithErrors(EMPLOYEE, "/instellingen/tokens", "Token aanmaken", {"Geldig tot en met": "2000-01-01"}),
+    FormWithErrors(MANAGER, "/aandacht/{flag}", "Snoozen"),
+    FormWithErrors(MANAGER, "/aandacht/{flag}", "Toewijzen"),
+    FormWithErrors(ADMINISTRATOR, "/beheer/ritme", "Opslaan", {"Monitoren of geen voortrekkersrol": "0"}),
+    FormWithErrors(MANAGER, "/posities/{position}/bewerken", "Opslaan", {"Positie": ""}),
+    FormWithErrors(EMPLOYEE, "/belangrijke-momenten/nieuw", "Opslaan", {"Titel": ""}),
+    FormWithErrors(MANAGER, "/geldstromen/{funding_stream}/bewerken", "Opslaan", {"Aangevraagd bedrag (euro)": "12.50"}),
+    FormWithErrors(MANAGER, "/woo", "Export maken"),
+    FormWithErrors(MANAGER, "/verzoeken/nieuw", "Opslaan"),
+    FormWithErrors(MANAGER, "/verzoeken/{information_request}/bewerken", "Opslaan", {"Afgesloten op": "2000-01-01"}),
+    FormWithErrors(ADMINISTRATOR, "/contactpersonen/{contact}/anonimiseren", "Definitief anonimiseren"),
+    FormWithErrors(ADMINISTRATOR, "/avg/bewaartermijn", "Bewaren"),
+    FormWithErrors(ADMINISTRATOR, "/beheer/import", "Voorbeeld bekijken"),
+    # /instellingen has none to show: its tick boxes accept whatever the page offers.
 ]

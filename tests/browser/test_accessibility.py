@@ -7,7 +7,12 @@ import pytest
 from playwright.sync_api import expect
 
 from tracker.auth.models import Role, User
+from tracker.digest.mail import stored_mails
+from tracker.digest.outbox import deliver
+from tracker.digest.service import enqueue_week
+from tracker.digest.weeks import Week
 from tracker.extensions import db
+from tracker.neglect import service as neglect
 from tracker.relations.models import Contact, Organisation
 from tracker.strategy.models import Priority
 
@@ -37,8 +42,78 @@ class Sweep:
                 "organisation": organisation.id, "interaction": interaction,
                 "contact": db.session.scalar(db.select(Contact.id).where(Contact.name == "Sanne de Vries")),
                 "user": db.session.scalar(db.select(User.id).where(User.email == EMAILS["medewerker"])),
+                "manager": db.session.scalar(db.select(User.id).where(User.email == EMAILS["manager"])),
+                "week": str(Week.of(neglect.today())),
             }
+        self.ids["flag"] = self.server.add_neglected_organisation("VNG")
+        self.ids.update(self.store_digests())
+        self.ids.update(self.add_overview_records())
+        self.ids.update(self.add_privacy_records())
+        self.ids.update(self.add_import_records())
         self.contexts, self.people = [], {}
+
+    def store_digests(self) -> dict:
+        """This week's digests of the manager and (opted in) the beheerder,
+        sent as without a mail server: stored under the instance folder."""
+        with self.server.app.app_context():
+            administrator = db.session.scalar(db.select(User).where(User.email == EMAILS["beheerder"]))
+            administrator.wants_digest = True
+            enqueue_week(Week.of(neglect.today()))
+            db.session.commit()
+            assert deliver(force=True).sent == 2
+            names = [mail.name for mail in stored_mails()]
+            return {key: next(name for name in names if f".{user_id}@" in name)
+                    for key, user_id in (("mail", administrator.id), ("colleague_mail", self.ids["manager"]))}
+
+    def add_overview_records(self) -> dict:
+        """{position} and {funding_stream} from the seed, {key_moment} made here
+        (next week, with a priority), so that the calendar month shows it."""
+        from datetime import datetime, timedelta, timezone
+
+        from tracker.strategy.models import FundingStream, KeyMoment, Position
+        with self.server.app.app_context():
+            moment = KeyMoment(title="Commissiedebat Wonen", starts_at=datetime.now(timezone.utc) + timedelta(days=7),
+                               organisation=db.session.get(Organisation, 1), priorities=[db.session.get(Priority, 5)])
+            db.session.add(moment)
+            db.session.commit()
+            return {"key_moment": moment.id,
+                    "position": db.session.scalar(db.select(Position.id).order_by(Position.id).limit(1)),
+                    "funding_stream": db.session.scalar(db.select(FundingStream.id).order_by(FundingStream.id).limit(1))}
+
+    def add_privacy_records(self) -> dict:
+        """{information_request}: an open Woo request; and a contact listed for
+        the retention review, so that its page shows a decision form."""
+        from datetime import datetime, timedelta, timezone
+
+        from tracker.avg.models import InformationRequest, RequestKind
+        from tracker.avg.service import list_for_review
+        with self.server.app.app_context():
+            request = InformationRequest(kind=RequestKind.WOO, subject="Woo-verzoek woningbouw",
+                                         opened_on=neglect.today())
+            db.session.add_all([request, Contact(name="Oud Contact", function="adviseur",
+                                                 created_at=datetime.now(timezone.utc) - timedelta(days=3000))])
+            db.session.flush()
+            list_for_review(neglect.today(), 5)
+            db.session.commit()
+            return {"information_request": request.id}
+
+    def add_import_records(self) -> dict:
+        """{import}: the beheerder's upload awaiting confirmation (one row of each
+        result); {import_done}: one confirmed."""
+        from tracker.imports.models import ImportKind
+        from tracker.imports.reading import read_file
+        from tracker.imports.service import confirm_import, plan_import, start_import
+        data = ("naam;functie;e-mail;organisatie\nSanne de Vries;Adviseur;;BZK\nNieuw Contact;;nieuw@example.nl;\n"
+                "Fout Adres;;geen-adres;\nSanne de Vries;Adviseur;;BZK\n").encode()
+        with self.server.app.app_context():
+            administrator = db.session.scalar(db.select(User).where(User.email == EMAILS["beheerder"]))
+            pending, _plan = start_import(ImportKind.CONTACTS, "lijst.csv", read_file("lijst.csv", data),
+                                          administrator)
+            done, _plan = start_import(ImportKind.CONTACTS, "klaar.csv", read_file(
+                "klaar.csv", b"naam\nGeimporteerd Contact\n"), administrator)
+            confirm_import(done, administrator, plan_import(done.kind, done.rows).fingerprint)
+            db.session.commit()
+            return {"import": pending.token, "import_done": done.token}
 
     def person(self, role: str) -> Person:
         if role not in self.people:

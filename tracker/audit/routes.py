@@ -26,6 +26,7 @@ ACTIONS = {
     "login_failed": _l("Inloggen mislukt"),
     "logout": _l("Uitgelogd"),
     "export": _l("Geëxporteerd"),
+    "import": _l("Geïmporteerd"),
 }
 
 ENTITIES = {
@@ -42,6 +43,10 @@ ENTITIES = {
     "positions": _l("Positie"),
     "key_moments": _l("Kernmoment"),
     "funding_streams": _l("Geldstroom"),
+    "woo_exports": _l("Woo-export"),
+    "information_requests": _l("Woo- of AVG-verzoek"),
+    "avg_actions": _l("AVG-handeling"),
+    "retention_reviews": _l("Bewaartermijn"),
     "neglect_flags": _l("Signalering"),
     "neglect_flag_events": _l("Gebeurtenis bij een signalering"),
     "settings": _l("Instelling"),

@@ -46,15 +46,31 @@ def authenticate(email: str, password: str) -> User | None:
     """
     user = find_by_email(email)
     if user is None or not user.can_log_in or user.password_hash is None:
+        end_read()
         passwords.waste_verification(password)
         return None
-    if not user.check_password(password):
+    user_id, stored = user.id, user.password_hash
+    end_read()
+    if not passwords.verify_password(stored, password):
         return None
-    if user.password_needs_rehash:
-        user.set_password(password)
+    renewed = passwords.hash_password(password) if passwords.needs_rehash(stored) else None
+    user = db.session.get(User, user_id)
+    if user is None or not user.can_log_in or user.password_hash != stored:
+        return None  # switched off or given a new password while the hash was checked
+    if renewed:
+        user.password_hash = renewed
     user.last_login_at = utcnow()
     db.session.flush()
     return user
+
+
+def end_read() -> None:
+    """Ends the transaction that looked the account up, before the slow part:
+    verifying (and renewing) a password hash takes a good part of a second, and
+    on SQLite a POST's transaction holds the database's write lock from its
+    first statement (tracker/database.py), which would make every other
+    writer wait that long for each login. Nothing was written yet."""
+    db.session.rollback()
 
 
 def check_password_rules(password: str, field: str = "password") -> None:

@@ -15,6 +15,8 @@ from flask import current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
+from ..api import is_api_path
+
 VERSION_KEY = "session_version"
 SEEN_KEY = "last_seen"
 
@@ -43,8 +45,8 @@ def idle_limit(app) -> timedelta:
 def check_session():
     """Before every request: ends a session that was taken back or idle too
     long; refreshes the time of the last request otherwise."""
-    if request.endpoint == "static":
-        return None
+    if request.endpoint == "static" or is_api_path(request.path):
+        return None  # the API never reads or refreshes the session
     # Loads the user from the session (or a remember cookie, were one set).
     if not current_user.is_authenticated:
         return None

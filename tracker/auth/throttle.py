@@ -114,7 +114,9 @@ def too_many_attempts(error):
 def init_app(app):
     proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
     if proxies:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies)
+        # The client's address, and the scheme and host the visitor used, so
+        # that absolute links (API pages, calendar feeds) point at the proxy.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     # One limiter per app: its storage and settings belong to that app.
     app.extensions[EXTENSION] = Limiter(key_func=address, in_memory_fallback_enabled=True, swallow_errors=True,
                                            fail_on_first_breach=False)

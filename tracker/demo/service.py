@@ -8,10 +8,10 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
 
-from sqlalchemy import func, insert, select
-from werkzeug.security import generate_password_hash
+from sqlalchemy import func, insert, select, text
 
 from ..auth.models import Role, User
+from ..auth.passwords import hash_password
 from ..extensions import db
 from ..interactions.models import (
     FollowUp, Interaction, InteractionKind, Level, interaction_contacts, interaction_organisations,
@@ -81,7 +81,8 @@ def generate(*, interactions: int, contacts: int, organisations: int, users: int
     rng = random.Random(seed)
     now = now or datetime.now(timezone.utc)
     start = now - timedelta(days=5 * 365)
-    password_hash = generate_password_hash(DEMO_PASSWORD)
+    # Argon2id with the app's settings, as real accounts have: a login needs no rehash.
+    password_hash = hash_password(DEMO_PASSWORD)
 
     user_rows, first_user = [], next_id(User)
     existing_users = db.session.scalar(select(func.count()).select_from(User)) or 0
@@ -169,6 +170,13 @@ def generate(*, interactions: int, contacts: int, organisations: int, users: int
         bulk(interaction_priorities, prios)
         bulk(interaction_participants, participants)
         bulk(FollowUp.__table__, actions)
+    if db.session.get_bind().dialect.name == "postgresql":
+        # The rows above came with their ids, which PostgreSQL's sequences do
+        # not see: move them past the highest, or the app's next insert fails.
+        for model in (User, Organisation, Contact, Interaction, FollowUp):
+            table = model.__tablename__
+            db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                    f"(SELECT coalesce(max(id), 1) FROM {table}))"))
     db.session.flush()
     return DemoResult(users=len(user_rows), organisations=len(organisation_rows), contacts=contacts,
                       interactions=interactions, follow_ups=follow_ups)

@@ -1,6 +1,6 @@
 from datetime import datetime, timedelta
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,7 +12,9 @@ from ..views import FAILED, run_service
 from ..relations.service import contact_choices, organisation_choices
 from ..strategy.service import priorities_by_theme
 from ..auth.service import colleague_choices
-from . import service
+from ..audit import service as audit
+from ..search import service as search
+from . import export, filters, service
 from .forms import DeleteForm, InteractionForm
 from .models import FollowUp, Interaction, InteractionKind, Level
 
@@ -80,17 +82,62 @@ def save(form: InteractionForm, interaction: Interaction | None):
     return run_service(form, lambda: service.save_interaction(form_to_data(form), current_user, interaction))
 
 
+def list_filters() -> tuple[filters.FilterForm, filters.Filters, bool]:
+    """The list's filter form, the valid filters in it, and whether only the user's own are asked."""
+    form = filters.FilterForm(formdata=request.args)
+    filters.populate(form)
+    mine = request.args.get("van") == "mij"
+    return form, filters.read(form, author=current_user if mine else None), mine
+
+
+def filter_query(form: filters.FilterForm) -> dict:
+    """The filters as they stand in the URL, for the paging and export links."""
+    names = [field.name for field in form] + ["van"]
+    return {name: request.args.getlist(name) for name in names if name in request.args}
+
+
 @bp.route("/")
 def index():
     page = request.args.get("pagina", 1, type=int)
     page = page if page and 1 <= page <= 100000 else 1
-    mine = request.args.get("van") == "mij"
-    conditions = [Interaction.author_id == current_user.id] if mine else []
+    form, chosen, mine = list_filters()
+    conditions = filters.conditions(chosen)
     interactions = service.latest_visible(current_user, *conditions, limit=service.PAGE_SIZE + 1,
                                           offset=(page - 1) * service.PAGE_SIZE)
     has_next = len(interactions) > service.PAGE_SIZE
+    total, more = search.count_interactions(current_user, filters.conditions(chosen, with_terms=False),
+                                            chosen.terms)
+    query = filter_query(form)
     return render_template("interactions/index.html", interactions=interactions[:service.PAGE_SIZE],
-                           page=page, has_next=has_next, mine=mine)
+                           page=page, has_next=has_next, mine=mine, form=form, total=total, more=more, query=query,
+                           filtered=bool(chosen.as_dict()), export_limit=export.EXPORT_LIMIT)
+
+
+EXPORT_FORMATS = {
+    "csv": ("text/csv; charset=utf-8", export.to_csv),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", export.to_xlsx),
+}
+
+
+@bp.route("/export.<any(csv, xlsx):file_format>")
+def export_list(file_format):
+    """The filtered list as a file; only valid filters apply, as on the page."""
+    form, chosen, _mine = list_filters()
+    conditions = filters.conditions(chosen)
+    _total, more = search.count_interactions(current_user, filters.conditions(chosen, with_terms=False),
+                                             chosen.terms, limit=export.EXPORT_LIMIT)
+    if more:
+        flash(_("Er zijn meer dan %(max)s contactmomenten; verfijn de filters en exporteer opnieuw.",
+                max=f"{export.EXPORT_LIMIT:,}".replace(",", ".")), "error")
+        return redirect(url_for("interactions.index", **filter_query(form)))
+    mimetype, make = EXPORT_FORMATS[file_format]
+    content, rows = make(current_user, conditions)
+    audit.record(audit.EXPORT, "interactions", note=f"contactmomenten ({file_format.upper()})",
+                 changes={"formaat": file_format, "aantal": rows, **chosen.as_dict()})
+    filename = f"contactmomenten-{local_today().isoformat()}.{file_format}"
+    return Response(content, mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"',
+                             "Cache-Control": "no-store"})
 
 
 @bp.route("/nieuw", methods=["GET", "POST"])

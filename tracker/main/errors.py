@@ -1,9 +1,11 @@
 """Dutch error pages; a failed request never leaves a transaction open."""
 
-from flask import render_template
+from flask import render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
+from ..api import is_api_path
+from ..api.errors import json_error
 from ..extensions import db
 
 MESSAGES = {
@@ -18,6 +20,8 @@ MESSAGES = {
 
 def render_error(status: int, message=None):
     db.session.rollback()
+    if is_api_path(request.path):
+        return json_error(status)  # the API answers in JSON, also when no route matched
     title, text = MESSAGES[status]
     return render_template("errors/error.html", status=status, title=title,
                            message=message or text), status

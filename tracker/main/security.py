@@ -3,10 +3,13 @@
 from flask import redirect, request, url_for
 from flask_login import current_user
 
+from ..api import is_api_path
 from ..auth.service import any_user_exists
 
 # Endpoints reachable without logging in.
 PUBLIC_ENDPOINTS = {"auth.login", "auth.setup", "main.healthz", "static", "sso.start", "sso.callback"}
+# The calendar feed: its secret address is the credential (tracker/agenda).
+PUBLIC_ENDPOINTS |= {"agenda.feed"}
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -17,6 +20,8 @@ CONTENT_SECURITY_POLICY = (
 def require_login():
     if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
         return None
+    if is_api_path(request.path):
+        return None  # the API takes a token, not a login (tracker/api/routes.py)
     if not any_user_exists():
         return redirect(url_for("auth.setup"))
     if not current_user.is_authenticated:

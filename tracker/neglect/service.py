@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, Integer, cast, exists, func, insert, literal, or_, select, true, union, update
+from sqlalchemy import Date, Integer, cast, exists, func, insert, literal, or_, select, true, update
 from sqlalchemy.orm import selectinload
 
 from ..admin.models import Setting
@@ -173,12 +173,15 @@ def last_contacts(link_column, ids=None, before: datetime | None = None) -> dict
     confidential ones included: neglect is about the relationship). Read
     from the link table's own copy of the time and its index."""
     occurred_at = link_column.table.c.occurred_at
-    query = select(link_column, func.max(occurred_at)).group_by(link_column)
-    if ids is not None:
-        query = query.where(link_column.in_(ids))
+    # One index seek per relation; grouping the links read every link there is.
+    relation = next(iter(link_column.foreign_keys)).column
+    latest = select(func.max(occurred_at)).where(link_column == relation)
     if before is not None:
-        query = query.where(occurred_at < before)
-    return dict(db.session.execute(query).all())
+        latest = latest.where(occurred_at < before)
+    query = select(relation, latest.correlate(relation.table).scalar_subquery())
+    if ids is not None:
+        query = query.where(relation.in_(ids))
+    return {relation_id: last for relation_id, last in db.session.execute(query) if last is not None}
 
 
 def organisation_states(organisations: list[Organisation], on: date | None = None) -> dict[int, RelationState]:
@@ -229,16 +232,25 @@ def resting_on_one_person(link_column, ids: list[int], on: date | None = None) -
         return set()
     on = on or today()
     since, until = end_of(on) - ONE_PERSON_WINDOW - timedelta(days=1), end_of(on)
-    link = link_column.table
-    authors = (select(link_column.label("relation_id"), Interaction.author_id.label("user_id"))
-               .join(Interaction, Interaction.id == link.c.interaction_id))
-    participants = (select(link_column.label("relation_id"), interaction_participants.c.user_id)
-                    .join(Interaction, Interaction.id == link.c.interaction_id)
-                    .join(interaction_participants, interaction_participants.c.interaction_id == Interaction.id))
-    window = (Interaction.occurred_at >= since, Interaction.occurred_at < until, link_column.in_(ids))
-    people = union(authors.where(*window), participants.where(*window)).subquery()
-    query = (select(people.c.relation_id).group_by(people.c.relation_id)
-             .having(func.count(func.distinct(people.c.user_id)) == 1))
+    # Asked per relation along the link's (relation, time) index: take one
+    # person of the year (the latest author), then look for anyone else. A
+    # busy relation shows a second person at once and a quiet one has few
+    # links, so the cost does not grow with the number of contactmomenten.
+    # (Counting the distinct people read every link of the year.)
+    relation = next(iter(link_column.foreign_keys)).column
+    latest, link = link_column.table.alias(), link_column.table
+    someone = (select(Interaction.author_id).join(latest, latest.c.interaction_id == Interaction.id)
+               .where(latest.c[link_column.name] == relation, latest.c.occurred_at >= since,
+                      latest.c.occurred_at < until)
+               .order_by(latest.c.occurred_at.desc()).limit(1).correlate(relation.table).scalar_subquery())
+    window = (link_column == relation, link.c.occurred_at >= since, link.c.occurred_at < until)
+    other_author = exists(select(Interaction.id).where(
+        *window, Interaction.id == link.c.interaction_id, Interaction.author_id != someone)
+        .correlate(relation.table))
+    other_participant = exists(select(interaction_participants.c.user_id).where(
+        *window, interaction_participants.c.interaction_id == link.c.interaction_id,
+        interaction_participants.c.user_id != someone).correlate(relation.table))
+    query = select(relation).where(relation.in_(ids), someone.is_not(None), ~other_author, ~other_participant)
     return set(db.session.scalars(query))
 
 

@@ -6,9 +6,11 @@ from ..forms import (
     as_choices, check_choice, chosen, clean_text, email_address, max_length, optional, optional_int, required,
 )
 from ..labels import choices
-from .models import OrganisationKind
+from .models import OrganisationKind, is_public_office
 
 
+PUBLIC_FIGURE_MODES = [("functie", _l("Afleiden uit de functie")), ("ja", _l("Ja, een publiek figuur")),
+                       ("nee", _l("Nee"))]
 CADENCE_MODES = [("standaard", _l("Standaard")), ("eigen", _l("Eigen ritme")), ("uit", _l("Geen ritme (niet signaleren)"))]
 
 
@@ -56,9 +58,22 @@ class ContactForm(RelationshipFields, FlaskForm):
                        validators=[optional(), max_length(254), email_address()])
     phone = StringField(_l("Telefoon"), filters=[clean_text], validators=[max_length(50)])
     notes = TextAreaField(_l("Notities"), filters=[clean_text], validators=[max_length(5000)])
+    # Not sent (an older form, another client): follows the function.
+    public_figure_mode = RadioField(_l("Publiek figuur"), choices=as_choices(PUBLIC_FIGURE_MODES), default="functie",
+                                    description=_l("Politici en bestuurders zijn publieke figuren: een Woo-export "
+                                                   "noemt hen bij naam, anderen alleen met hun functie. Afgeleid "
+                                                   "uit de functie: wethouder, Kamerlid, minister, bestuurder en "
+                                                   "dergelijke."))
 
     def validate_organisation_id(self, field):
         check_choice(field)
+
+    def public_figure(self) -> bool:
+        mode = self.public_figure_mode.data
+        return is_public_office(self.function.data) if mode == "functie" else mode == "ja"
+
+    def show_public_figure(self, contact) -> None:
+        self.public_figure_mode.data = "ja" if contact.public_figure else "nee"
 
 
 class OrganisationForm(RelationshipFields, FlaskForm):

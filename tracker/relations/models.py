@@ -64,6 +64,22 @@ class Organisation(db.Model):
         return f"<Organisation {self.id} {self.name}>"
 
 
+# Words in a function that make its holder a public figure: politicians and bestuurders.
+PUBLIC_OFFICES = ("minister", "staatssecretaris", "kamerlid", "wethouder", "burgemeester", "gedeputeerde",
+                  "commissaris van de koning", "statenlid", "raadslid", "europarlement", "eurocommissaris",
+                  "dijkgraaf", "heemraad", "fractievoorzitter", "bestuurder")
+
+
+def is_public_office(function: str | None) -> bool:
+    text = (function or "").lower()
+    return any(word in text for word in PUBLIC_OFFICES)
+
+
+def public_figure_by_function(context) -> bool:
+    """The column default: a contact created without the flag gets it from its function."""
+    return is_public_office(context.get_current_parameters().get("function"))
+
+
 class Contact(db.Model):
     """An external person: a minister, Kamerlid, wethouder elsewhere, official."""
 
@@ -82,6 +98,12 @@ class Contact(db.Model):
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     seed_key: Mapped[str | None] = mapped_column(String(100), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A politician or bestuurder: named in a Woo export. Unless set, it
+    # follows the function the contact is created with.
+    public_figure: Mapped[bool] = mapped_column(default=public_figure_by_function, server_default=false())
+    # Set when the person's data were removed under the AVG; the record stays
+    # so that the contactmomenten keep their participant.
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="contacts")
     owner: Mapped["User | None"] = relationship()

@@ -149,7 +149,8 @@ def contact(contact_id):
 def save_contact_form(form: ContactForm, contact: Contact | None):
     return run_service(form, lambda: service.save_contact(
         contact, name=form.name.data, function=form.function.data, organisation_id=form.organisation_id.data,
-        email=form.email.data, phone=form.phone.data, notes=form.notes.data, acting=current_user))
+        email=form.email.data, phone=form.phone.data, notes=form.notes.data, acting=current_user,
+        public_figure=form.public_figure()))
 
 
 @bp.route("/contactpersonen/nieuw", methods=["GET", "POST"])
@@ -175,6 +176,7 @@ def edit_contact(contact_id):
     owner_choices(form)
     if request.method == "GET":
         form.show_cadence(contact)
+        form.show_public_figure(contact)
     if form.validate_on_submit():
         if save_contact_form(form, contact) is not FAILED:
             flash(_("De wijzigingen zijn opgeslagen."), "success")

@@ -11,7 +11,7 @@ from ..extensions import db
 from ..interactions.models import Interaction, interaction_contacts, interaction_organisations
 from ..interactions.service import visible_to
 from ..strategy.models import Arena, Engagement, Position
-from .models import Contact, Organisation, OrganisationKind
+from .models import Contact, Organisation, OrganisationKind, is_public_office
 
 LIST_LIMIT = 200
 
@@ -39,10 +39,15 @@ def last_contacts_by(column, ids: list[int], user: User) -> dict[int, object]:
     if not ids:
         return {}
     link = column.table
-    query = (select(column, func.max(Interaction.occurred_at))
-             .join(Interaction, Interaction.id == link.c.interaction_id)
-             .where(column.in_(ids), visible_to(user)).group_by(column))
-    return dict(db.session.execute(query).all())
+    relation = next(iter(column.foreign_keys)).column
+    # Per relation the newest visible link, walked newest first along the
+    # link's (relation, time) index: one step for most, however many
+    # contactmomenten a busy organisation has.
+    latest = (select(link.c.occurred_at).join(Interaction, Interaction.id == link.c.interaction_id)
+              .where(column == relation, visible_to(user))
+              .order_by(link.c.occurred_at.desc()).limit(1).correlate(relation.table).scalar_subquery())
+    rows = db.session.execute(select(relation, latest).where(relation.in_(ids)))
+    return {relation_id: occurred_at for relation_id, occurred_at in rows if occurred_at is not None}
 
 
 def search_organisations(user: User, text: str = "", arena_id: int | None = None,
@@ -122,7 +127,8 @@ def _relationship(relation, *, owner_id: int | None, cadence_days: int | None, c
 def save_contact(contact: Contact | None, *, name: str, function: str | None, organisation_id: int | None,
                  email: str | None, phone: str | None, notes: str | None, acting: User,
                  owner_id: int | None = None, cadence_days: int | None = None,
-                 cadence_disabled: bool = False) -> Contact:
+                 cadence_disabled: bool = False, public_figure: bool | None = None) -> Contact:
+    """`public_figure` None: a new contact gets it from its function, an existing one keeps it."""
     organisation = None
     if organisation_id is not None:
         organisation = db.session.get(Organisation, organisation_id)
@@ -144,6 +150,10 @@ def save_contact(contact: Contact | None, *, name: str, function: str | None, or
     contact.email = email
     contact.phone = phone or None
     contact.notes = notes or None
+    if public_figure is not None:
+        contact.public_figure = public_figure
+    elif contact.id is None:
+        contact.public_figure = is_public_office(contact.function)
     _relationship(contact, owner_id=owner_id, cadence_days=cadence_days, cadence_disabled=cadence_disabled)
     db.session.flush()
     return contact

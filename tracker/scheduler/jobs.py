@@ -18,6 +18,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import select
 
+from ..avg import service as retention
 from ..database import utcnow
 from ..digest import outbox
 from ..digest import service as digests
@@ -31,6 +32,8 @@ log = logging.getLogger(__name__)
 
 SCAN_AT = time(6, 0)
 DIGEST_AT = time(7, 0)
+# The retention review: the first of every month.
+RETENTION_AT = time(5, 30)
 
 
 def local_now(app) -> datetime:
@@ -96,8 +99,26 @@ def catch_up(app, now: datetime | None = None) -> list[str]:
         done.append("scan")
     if digests.enqueue_week(due_digest_week(now)):
         done.append("weekoverzicht")
+    start_of_month = datetime.combine(now.date().replace(day=1), RETENTION_AT, tzinfo=now.tzinfo)
+    reviewed = db.session.scalar(select(JobRun.id).where(
+        JobRun.job_id == RETENTION_REVIEW, JobRun.succeeded.is_(True), JobRun.started_at >= start_of_month).limit(1))
+    if now >= start_of_month and reviewed is None:
+        run = service.start_run(RETENTION_REVIEW, service.process_identity())
+        service.finish_run(run.id, True, review_retention(app, now.date()) + " (ingehaald)")
+        done.append("bewaartermijn")
     db.session.commit()
     return done
+
+
+def review_retention(app, day) -> str:
+    result = retention.list_for_review(day, app.config["RETENTION_YEARS"])
+    db.session.commit()
+    return (f"{day.isoformat()}: {result.listed} nieuw ter beoordeling, {result.held} onder een lopend verzoek "
+            f"overgeslagen, {result.dropped} weer actief")
+
+
+def retention_review_job(app):
+    return run_locked(app, RETENTION_REVIEW, lambda: review_retention(app, local_now(app).date()))
 
 
 def neglect_scan_job(app):
@@ -128,6 +149,7 @@ def heartbeat_job(app):
 
 
 NEGLECT_SCAN, WEEKLY_DIGEST, OUTBOX, HEARTBEAT = "neglect-scan", "weekly-digest", "outbox", "heartbeat"
+RETENTION_REVIEW = "retention-review"
 
 
 @dataclass(frozen=True)
@@ -147,6 +169,9 @@ def job_specs(zone: ZoneInfo) -> list[JobSpec]:
                 CronTrigger(day_of_week="mon", hour=DIGEST_AT.hour, minute=DIGEST_AT.minute, timezone=zone),
                 timedelta(days=7, hours=2)),
         JobSpec(OUTBOX, outbox_job, IntervalTrigger(minutes=5, timezone=zone), timedelta(minutes=20)),
+        JobSpec(RETENTION_REVIEW, retention_review_job,
+                CronTrigger(day=1, hour=RETENTION_AT.hour, minute=RETENTION_AT.minute, timezone=zone),
+                timedelta(days=32)),
     ]
 
 

@@ -2,7 +2,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import Column, Date, ForeignKey, Numeric, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, Date, ForeignKey, Numeric, String, Table, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import UTCDateTime, enum_column, utcnow
@@ -240,6 +240,8 @@ class KeyMoment(db.Model):
     arena_id: Mapped[int | None] = mapped_column(ForeignKey("arenas.id", ondelete="SET NULL"))
     notes: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A whole day (a budget round, a congress) instead of a moment at a set time.
+    all_day: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     organisation: Mapped["Organisation | None"] = relationship()
     arena: Mapped[Arena | None] = relationship()
@@ -262,6 +264,8 @@ class FundingStream(db.Model):
     amount_granted: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     seed_key: Mapped[str | None] = mapped_column(String(100), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The ministry or fund in words, when it is no organisation in the app.
+    provider_name: Mapped[str | None] = mapped_column(String(200))
 
     provider: Mapped["Organisation | None"] = relationship()
     priorities: Mapped[list[Priority]] = relationship(secondary=funding_stream_priorities)

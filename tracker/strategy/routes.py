@@ -72,8 +72,3 @@ def arena(arena_id):
         abort(404)
     return render_template("strategy/arena.html", arena=found, engagements=service.engagements_in_arena(found),
                            states=neglect.organisation_states(found.organisations))
-
-
-@bp.route("/posities")
-def positions():
-    return render_template("strategy/positions.html", positions=service.positions())

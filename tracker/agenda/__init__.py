@@ -1,0 +1,1 @@
+"""Key moments: the list, the month calendar and each user's iCalendar feed."""

@@ -1,0 +1,1 @@
+"""AVG duties for contact persons: inzage, anonymising, retention review; Woo and AVG requests as legal holds."""

@@ -1,0 +1,1 @@
+"""Consistent backups of the running application's database."""

@@ -1,0 +1,1 @@
+"""Directors' dashboards: progress per opgave and the whole strategy at a glance."""

@@ -1,0 +1,1 @@
+"""Funding streams and Zaanstad's bids for them."""

@@ -1,0 +1,1 @@
+"""Importing contact persons and organisations from CSV and Excel files."""

@@ -1,0 +1,1 @@
+"""Seats in gremia: the positions the strategy wants and who holds them."""

@@ -1,0 +1,1 @@
+"""Woo (Wet open overheid): everything about a subject as one export, and the log of those exports."""
