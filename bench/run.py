@@ -21,7 +21,7 @@ Prints a table marking every figure that misses a target of
 `../shared/PRODUCT.md`, and writes everything as JSON. New pages are found
 by themselves; EXTRA_PAGES takes pages the discovery cannot reach.
 
-    .venv/bin/python bench/run.py [--interactions 250000] [--small 10000] [--reuse]
+    .venv/bin/python bench/run.py [--interactions 250000] [--small 10000] [--reuse] [--only PATTERN]
 """
 
 import argparse
@@ -138,7 +138,11 @@ def make_app(path: Path):
 def build(path: Path, sizes: dict, seed: int, reuse: bool) -> None:
     """Migrates, seeds and fills the database with the demo data command."""
     if reuse and path.exists():
-        print(f"Reusing {path}.")
+        print(f"Reusing {path}, migrated to the newest schema.")
+        app = make_app(path)
+        with app.app_context():
+            upgrade()
+            db.engine.dispose()
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal", "-shm"):
@@ -267,9 +271,11 @@ def repeat(counter, request, repeats: int, budget: float) -> list[dict]:
     return runs
 
 
-def measure_pages(app, counter, repeats: int, budget: float) -> tuple[dict, list[dict]]:
+def measure_pages(app, counter, repeats: int, budget: float, only: str | None = None) -> tuple[dict, list[dict]]:
     with app.app_context():
         pages, skipped = discover_pages(app)
+        if only:
+            pages = [(label, path) for label, path in pages if re.search(only, path) or re.search(only, label)]
         clients = {role: Visitor(app, role) for role in ROLES}
     results = {}
     for label, path in pages:
@@ -348,7 +354,7 @@ def measure_digests(app, counter) -> dict:
     return {**run, "recipients": recipients, "queued": queued}
 
 
-def bench(path: Path, repeats: int, budget: float, with_jobs: bool) -> dict:
+def bench(path: Path, repeats: int, budget: float, with_jobs: bool, only: str | None = None) -> dict:
     app = make_app(path)
     with app.app_context():
         counter = SQLCounter(db.engine)
@@ -361,7 +367,9 @@ def bench(path: Path, repeats: int, budget: float, with_jobs: bool) -> dict:
     result = {"database": str(path), "counts": counts}
     result["scan"] = measure_scan(app, counter)
     print(f"  neglect scan {result['scan']['first']['seconds']:.2f} s", flush=True)
-    result["pages"], result["skipped"] = measure_pages(app, counter, repeats, budget)
+    result["pages"], result["skipped"] = measure_pages(app, counter, repeats, budget, only)
+    if only:
+        return result
     result["post"] = measure_post(app, counter, repeats, budget)
     if with_jobs:
         result["digests"] = measure_digests(app, counter)
@@ -377,8 +385,8 @@ def table(large: dict, small: dict) -> tuple[str, list[str]]:
     header = (f"{'page':<46} {'role':<10} {'p50':>7} {'p95':>7} {'cpu95':>6} {'p95@S':>7} "
               f"{'queries':>7} {'@S':>4} {'sql%':>5}  target")
     lines = [header, "-" * len(header)]
-    rows = list(large["pages"].items()) + [("POST", large["post"])]
-    smalls = {**small["pages"], "POST": small["post"]}
+    rows = list(large["pages"].items()) + ([("POST", large["post"])] if "post" in large else [])
+    smalls = {**small["pages"], **({"POST": small["post"]} if "post" in small else {})}
     for endpoint, figures in rows:
         other = smalls.get(endpoint, {})
         marks = []
@@ -402,12 +410,13 @@ def table(large: dict, small: dict) -> tuple[str, list[str]]:
             misses.append(f"neglect scan ({name}): {seconds:.2f} s")
         lines.append(f"{'neglect scan (' + name + ')':<46} {'job':<10} {seconds:>14.2f} s  "
                      f"{scan[name]['queries']:>16} queries, {scan[name]['raised']} raised  {mark}")
-    digest = large["digests"]
-    mark = "ok" if digest["seconds"] < DIGESTS_S else f"MISS >{DIGESTS_S}s"
+    digest = large.get("digests")
+    mark = "ok" if digest is None or digest["seconds"] < DIGESTS_S else f"MISS >{DIGESTS_S}s"
     if mark != "ok":
         misses.append(f"digests: {digest['seconds']:.2f} s")
-    lines.append(f"{'digests for ' + str(digest['recipients']) + ' managers':<46} {'job':<10} "
-                 f"{digest['seconds']:>14.2f} s  {digest['queries']:>16} queries  {mark}")
+    if digest is not None:
+        lines.append(f"{'digests for ' + str(digest['recipients']) + ' managers':<46} {'job':<10} "
+                     f"{digest['seconds']:>14.2f} s  {digest['queries']:>16} queries  {mark}")
     if large["skipped"]:
         lines.append("")
         lines.append("Not measured: " + "; ".join(f"{item['route']} ({item['why']})" for item in large["skipped"]))
@@ -425,7 +434,11 @@ def main(argv=None) -> int:
     parser.add_argument("--repeats", type=int, default=20, help="measured requests per page")
     parser.add_argument("--budget", type=float, default=6.0, help="seconds per page before repeats are cut short")
     parser.add_argument("--folder", type=Path, default=ROOT / "instance" / "bench")
-    parser.add_argument("--reuse", action="store_true", help="keep databases built by an earlier run")
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep databases built by an earlier run (migrated to the newest schema)")
+    parser.add_argument("--only", metavar="PATTERN",
+                        help="measure only the pages whose path or endpoint matches this regular expression "
+                             "(no POST, no digests)")
     args = parser.parse_args(argv)
 
     sizes = {"contacts": args.contacts, "organisations": args.organisations, "users": args.users}
@@ -435,10 +448,11 @@ def main(argv=None) -> int:
         started = time.perf_counter()
         build(path, {**sizes, "interactions": interactions}, args.seed, args.reuse)
         results[name] = {"build_seconds": round(time.perf_counter() - started, 1),
-                         **bench(path, args.repeats, args.budget, with_jobs=name == "large")}
+                         **bench(path, args.repeats, args.budget, with_jobs=name == "large", only=args.only)}
     text, misses = table(results["large"], results["small"])
     results["misses"] = misses
-    output = args.folder / "results.json"
+    # A partial run (--only) leaves the full run's results in place.
+    output = args.folder / ("results-only.json" if args.only else "results.json")
     output.write_text(json.dumps(results, indent=2, default=str))
     print()
     print(text)

@@ -16,6 +16,7 @@ from tracker.strategy.models import Priority
 from tracker.strategy.seed import load_strategy, read_strategy
 
 from . import databases
+from .imap import dovecot  # noqa: F401  (a real IMAP server for the inbound mailbox tests)
 
 PASSWORD = "een-lang-wachtwoord-2026"
 SECRET = "test-secret-key"

@@ -52,6 +52,9 @@ from werkzeug.security import generate_password_hash
 
 from tracker.api.models import ApiToken
 from tracker.auth.models import Role, User
+from tracker.capture.drafts import add_draft, message_key
+from tracker.capture.models import CaptureDraft, DraftStatus
+from tracker.capture.parse import Address, Capture
 from tracker.avg.models import AvgAction, InformationRequest, RequestKind, RetentionDecision, RetentionReview
 from tracker.database import utcnow
 from tracker.digest.models import OutboxMessage, OutboxStatus
@@ -62,6 +65,7 @@ from tracker.neglect import service as neglect
 from tracker.neglect.models import FlagStatus, FlagSubject, NeglectFlag
 from tracker.relations.models import Contact, Organisation
 from tracker.strategy.models import PriorityStatusChange
+from tracker.stakeholders.models import Attitude, Influence, Stakeholder
 from tracker.woo.models import WooExport
 from tracker.agenda.models import CalendarFeed
 from tracker.strategy.models import FundingStream, KeyMoment, Position
@@ -299,6 +303,11 @@ route("interactions.create", Route(
         world, world.remember("nieuw", marker(world, role, "nieuw"))),
         done=lambda world, role, target: world.exists(Interaction, subject=world.remembered("nieuw"),
                                                       author_id=world.users[role].id))))
+# An invitation read into the new-contactmoment form for everyone who logs in; it stores nothing.
+route("interactions.read_file", Route(
+    "/contactmomenten/inlezen", post=Post(answer(everyone), data=lambda world, role, target: {"file": (io.BytesIO(
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:u\r\nDTSTART:20261105T133000Z\r\n"
+        b"SUMMARY:Overleg\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"), "uitnodiging.ics")})))
 route("interactions.show", Route("/contactmomenten/{id}", "interaction", get=answer(sees)))
 route("interactions.edit", Route(
     "/contactmomenten/{id}/bewerken", "interaction", get=answer(edits),
@@ -309,6 +318,19 @@ route("interactions.delete", Route(
     "/contactmomenten/{id}/verwijderen", "interaction", get=answer(edits),
     post=Post(answer(edits, HOME), fresh=True,
               done=lambda world, role, target: row(world.db, Interaction, id=target) is None)))
+# Drafts from the inbound mailbox: each user throws away only their own; someone
+# else's is not found (404), like an unknown id.
+DRAFT_CASES = (Case("eigen", mine=True), Case("andermans"), Case("onbekend", missing=True))
+
+
+def own_draft(role, case):
+    return LOGIN if role == ANON else HOME if case.mine else NOT_FOUND
+
+
+route("main.discard_draft", Route(
+    "/concepten/{id}/weggooien", "draft", only_cases=DRAFT_CASES,
+    post=Post(own_draft, fresh=True,
+              done=lambda world, role, target: row(world.db, CaptureDraft, id=target).status == DraftStatus.DISCARDED)))
 route("interactions.complete_follow_up", Route(
     "/contactmomenten/acties/{id}/afgerond", "follow_up",
     post=Post(answer(completes, DONE), fresh=True,
@@ -350,6 +372,9 @@ route("relations.edit_organisation", Route(
         done=lambda world, role, target: row(world.db, Organisation, id=target).name == world.remembered(
             "organisatie"))))
 route("relations.contacts", Route("/contactpersonen", get=answer(everyone)))
+# The pickers' searches (JSON for static/js/picker.js): contacts are no secret to a colleague.
+route("relations.pick_contacts", Route("/contactpersonen/kiezen?zoek=jansen", get=answer(everyone)))
+route("relations.pick_organisations", Route("/organisaties/kiezen?zoek=ministerie", get=answer(everyone)))
 route("relations.contact", Route("/contactpersonen/{id}", "contact", get=answer(everyone), shows=_visible_subjects))
 route("relations.new_contact", Route(
     "/contactpersonen/nieuw", get=answer(everyone),
@@ -566,6 +591,31 @@ route("imports.confirm", Route(
               done=lambda world, role, target: world.exists(
         Contact, name=f"Import {target}") and row(world.db, PendingImport, token=target).imported_at is not None)))
 route("imports.result", Route("/beheer/import/{id}/resultaat", "import_done", get=admin_page))
+
+# The stakeholder map per priority (issue 8): everyone reads it; managers and beheerders
+# edit it, as they edit the organisations. A record is looked up before the role is checked.
+def stakeholder_add_form(world, role) -> dict:
+    organisation_id = world.remember("stakeholder_organisation", world.free_organisation())
+    return {"zoek": "", "relation": f"organisatie:{organisation_id}", "influence": "hoog", "attitude": "tegen",
+            "note": ""}
+
+
+route("stakeholders.map", Route("/prioriteiten/{id}/krachtenveld", "priority", get=answer(everyone)))
+route("stakeholders.add", Route(
+    "/prioriteiten/{id}/krachtenveld/toevoegen", "priority", get=answer(only(MAN, ADM)),
+    post=Post(answer(only(MAN, ADM), DONE), data=lambda world, role, target: stakeholder_add_form(world, role),
+              done=lambda world, role, target: world.exists(
+        Stakeholder, priority_id=target, organisation_id=world.remembered("stakeholder_organisation")))))
+route("stakeholders.edit", Route(
+    "/krachtenveld/{id}/bewerken", "stakeholder", get=answer(only(MAN, ADM)),
+    post=Post(answer(only(MAN, ADM), DONE), data=lambda world, role, target: {
+        "influence": "midden", "attitude": "voor", "note": world.remember("krachtenveld", marker(world, role, "kv"))},
+        done=lambda world, role, target: row(world.db, Stakeholder, id=target).note == world.remembered(
+            "krachtenveld"))))
+route("stakeholders.remove", Route(
+    "/krachtenveld/{id}/verwijderen", "stakeholder",
+    post=Post(answer(only(MAN, ADM), DONE), fresh=True,
+              done=lambda world, role, target: row(world.db, Stakeholder, id=target) is None)))
 
 # One's own password: everyone who is logged in. The session that changes it goes on.
 NEW_PASSWORD = "negen lange woorden over de zaan 2026"
@@ -797,14 +847,38 @@ class World:
             return message.id
         if kind in ("import", "import_done"):
             return self.pending_import(fresh, done=kind == "import_done")
+        if kind == "draft":
+            return self.mailbox_draft(self.users[role] if case.mine and role != ANON else self.colleague)
         if kind == "mail":
             return "matrix.eml"
         if kind in ("information_request", "anonymisable_contact", "retention_review"):
             return self.privacy_record(kind, fresh)
         if kind in ("position", "key_moment", "funding_stream"):
             return self.overview_record(kind)
+        if kind == "stakeholder":
+            return self.stakeholder_record(fresh)
         return {"organisation": self.organisation_id, "contact": self.contact_id, "priority": self.priority_id,
                 "theme": self.theme_id, "arena": self.arena_id}[kind]
+
+    def free_organisation(self) -> int:
+        """An organisation not yet on the priority's stakeholder map (read only)."""
+        self.db.session.rollback()
+        placed = select(Stakeholder.organisation_id).where(Stakeholder.priority_id == self.priority_id,
+                                                           Stakeholder.organisation_id.is_not(None))
+        return self.db.session.scalars(select(Organisation.id).where(Organisation.id.not_in(placed))
+                                       .order_by(Organisation.id).limit(1)).one()
+
+    def stakeholder_record(self, fresh: bool) -> int:
+        """An organisation on the priority's map (a new one for each request when `fresh`)."""
+        if "stakeholder" in self.notes and not fresh:
+            return self.notes["stakeholder"]
+        made = Stakeholder(priority_id=self.priority_id, organisation_id=self.free_organisation(),
+                           influence=Influence.HIGH, attitude=Attitude.AGAINST)
+        self.db.session.add(made)
+        self.db.session.commit()
+        if not fresh:
+            self.notes["stakeholder"] = made.id
+        return made.id
 
     def overview_record(self, kind: str) -> int:
         """A seeded position or funding stream; a key moment made on first use."""
@@ -816,6 +890,15 @@ class World:
             self.db.session.commit()
             found = made.id
         return found
+
+    def mailbox_draft(self, owner: User) -> int:
+        """An open draft of `owner`'s from the inbound mailbox."""
+        capture = Capture(subject="Concept uit de mailbox", starts_at=None, kind="e-mail", summary="",
+                          organiser=Address("piet@minbzk.nl", "Piet"))
+        message_id = f"<matrix{self.count()}@zaanstad.nl>"
+        draft = add_draft(owner, message_key(message_id, b""), message_id, utcnow(), capture)
+        self.db.session.commit()
+        return draft.id
 
     def pending_import(self, fresh: bool, done: bool) -> str:
         """The token of an upload of the beheerder's, awaiting confirmation (or confirmed when `done`)."""

@@ -195,6 +195,8 @@ FOLLOW_UP = {"follow_ups-0-description": "Notitie sturen", "follow_ups-0-owner_i
              "follow_ups-0-due_date": "{future}"}
 NEW_CONTACT = {"new_contact_name": "Ingrid Visser", "new_contact_email": "ingrid@minbzk.nl"}
 INVALID_DATE = "Vul een bestaande datum in, zoals 30-11-2026."
+UNKNOWN_CONTACTS = "Kies contactpersonen die bestaan: zoek ze op en vink ze aan."
+UNKNOWN_ORGANISATIONS = "Kies organisaties die bestaan: zoek ze op en vink ze aan."
 CHOOSE_FROM_LIST = "Kies alleen uit de lijst."
 
 INTERACTION_CASES = [
@@ -219,10 +221,10 @@ INTERACTION_CASES = [
     ({"priority_ids": ["abc"]}, "priority_ids", "Kies minstens één strategische prioriteit."),
     ({"priority_ids": ["999999"]}, "priority_ids", CHOOSE_FROM_LIST),
     ({"priority_ids": ["{priority}", HUGE]}, "priority_ids", CHOOSE_FROM_LIST),
-    ({"contact_ids": ["abc"]}, "contact_ids",
-     "Ongeldige keuze(s): een of meer van de invoeren kon niet omgezet worden."),
-    ({"contact_ids": ["999999"]}, "contact_ids", CHOOSE_FROM_LIST),
-    ({"organisation_ids": ["-1"]}, "organisation_ids", CHOOSE_FROM_LIST),
+    # The pickers check the ids against the database: gone, made up or not a number.
+    ({"contact_ids": ["abc"]}, "contact_ids", UNKNOWN_CONTACTS),
+    ({"contact_ids": ["999999"]}, "contact_ids", UNKNOWN_CONTACTS),
+    ({"organisation_ids": ["-1"]}, "organisation_ids", UNKNOWN_ORGANISATIONS),
     ({"participant_ids": [HUGE]}, "participant_ids", CHOOSE_FROM_LIST),
     ({"participant_ids": ["{inactive}"]}, "participant_ids", CHOOSE_FROM_LIST),
     ({**NEW_CONTACT, "new_contact_organisation_id": "abc"}, "new_contact_organisation_id",

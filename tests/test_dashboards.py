@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from tracker.auth.models import Role
 from tracker.dashboards import charts, service
@@ -26,6 +26,8 @@ from tracker.strategy.models import (
     Arena, Engagement, EngagementLevel, FundingStream, IntendedRole, KeyMoment, Priority, PriorityStatus, Theme,
 )
 from tracker.strategy.service import set_priority_status
+
+from .queries import count_queries
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 STATIC = Path(__file__).parent.parent / "static" / "css"
@@ -411,18 +413,6 @@ def test_the_charts_are_svg_with_a_text_equivalent(director_client, employee, lo
 
 PAGES = ["/dashboard/opgaven/{theme}", "/dashboard/opgaven/{theme}?niveau=ambtelijk&netwerk={arena}",
          "/dashboard/opgaven/{theme}/export.xlsx", "/dashboard/strategie", "/dashboard/strategie/export.xlsx"]
-
-
-def count_queries(app, client, url) -> int:
-    counted = []
-    listener = lambda *args, **kwargs: counted.append(1)  # noqa: E731
-    event.listen(app.extensions["sqlalchemy"].engine, "before_cursor_execute", listener)
-    try:
-        response = client.get(url)
-    finally:
-        event.remove(app.extensions["sqlalchemy"].engine, "before_cursor_execute", listener)
-    assert response.status_code == 200, url
-    return len(counted)
 
 
 def add_data(db, seed: int, interactions: int, priority, manager, make_interaction) -> None:

@@ -78,8 +78,14 @@ def model_enum_values(table_name: str, column_name: str) -> list[str] | None:
     return list(getattr(table.c[column_name].type, "enums", None) or []) or None
 
 
+# Columns left empty because a check constraint allows only one of a pair.
+LEFT_EMPTY = {("stakeholders", "contact_id")}  # an organisation or a contact person, not both
+
+
 def value_for(column: sa.Column, rows: dict, dialect: str):
     """A value that fits the column, or None to leave it out."""
+    if (column.table.name, column.name) in LEFT_EMPTY:
+        return None
     for foreign_key in column.foreign_keys:
         target = rows.get(foreign_key.column.table.name)
         return None if target is None else target[foreign_key.column.name]

@@ -226,6 +226,17 @@ class World:
         self.db.session.commit()
         return found.id
 
+    def fresh_draft(self) -> int:
+        """A draft of the medewerker's from the inbound mailbox, to discard."""
+        from tracker.capture import drafts
+        from tracker.capture.parse import Address, Capture
+        capture = Capture(subject="Overleg BZK", starts_at=None, kind="e-mail", summary="",
+                          organiser=Address("piet@minbzk.nl", "Piet"))
+        message_id = f"<{secrets.token_hex(8)}@zaanstad.nl>"
+        draft = drafts.add_draft(self.users[EMP], drafts.message_key(message_id, b""), message_id, utcnow(), capture)
+        self.db.session.commit()
+        return draft.id
+
     def fresh_api_token(self) -> int:
         """A personal access token of the medewerker's, to revoke."""
         from tracker.api.service import create_token
@@ -292,10 +303,17 @@ def interaction(ids) -> dict:
             "follow_ups-1-description": ""}
 
 
+# The pickers' search boxes and buttons (tracker/forms.py PickerField), and the hidden first button.
+PICKER_EXTRA = ("contact_ids-zoek", "contact_ids-zoeken", "contact_ids-gezocht", "organisation_ids-zoek",
+                "organisation_ids-zoeken", "opslaan")
 INTERACTION_EXTRA = ("contact_ids", "organisation_ids", "participant_ids", "confidential", "new_contact_name",
                      "new_contact_function", "new_contact_organisation_id", "new_contact_email",
                      "follow_ups-0-id", "follow_ups-0-owner_id", "follow_ups-0-due_date", "follow_ups-0-remove",
-                     "follow_ups-1-owner_id", "follow_ups-1-due_date", "follow_ups-7-description")
+                     "follow_ups-1-owner_id", "follow_ups-1-due_date", "follow_ups-7-description",
+                     # Addresses read from an invitation, offered as new contacts; a mailbox draft's id.
+                     "new_contacts-0-add", "new_contacts-0-name", "new_contacts-0-function",
+                     "new_contacts-0-organisation_id", "new_contacts-0-email", "new_contacts-99-add", "draft_id",
+                     *PICKER_EXTRA)
 RELATIONSHIP = {"owner_id": "", "cadence_mode": "standaard", "cadence_days": ""}
 
 
@@ -318,10 +336,18 @@ FORMS = {
     "interactions.create": Form("/contactmomenten/nieuw", EMP, interaction, pool=ids_pool, extra=INTERACTION_EXTRA),
     "interactions.edit": Form("/contactmomenten/{id}/bewerken", EMP, interaction, "interaction", pool=ids_pool,
                               extra=INTERACTION_EXTRA),
+    # An invitation read into the form (nothing stored); hostile values replace the file by text.
+    "interactions.read_file": Form("/contactmomenten/inlezen", EMP, lambda ids: {"file": (io.BytesIO(
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:u\r\nDTSTART:20261105T133000Z\r\n"
+        b"SUMMARY:Overleg <b>BZK</b>\r\nATTENDEE;CN=Piet:mailto:piet@minbzk.nl\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"),
+        "uitnodiging.ics")}, pool=ids_pool),
     "interactions.delete": Form("/contactmomenten/{id}/verwijderen", EMP, lambda ids: {},
                                 World.fresh_interaction, extra=("csrf_token", "confirm")),
     "interactions.complete_follow_up": Form("/contactmomenten/acties/{id}/afgerond", EMP, lambda ids: {},
                                             World.fresh_follow_up, extra=("csrf_token",)),
+    # A draft from the inbound mailbox thrown away on the home page.
+    "main.discard_draft": Form("/concepten/{id}/weggooien", EMP, lambda ids: {}, World.fresh_draft,
+                               extra=("csrf_token",)),
     "relations.new_organisation": Form("/organisaties/nieuw", MAN, organisation, pool=ids_pool),
     "relations.edit_organisation": Form("/organisaties/{id}/bewerken", MAN, organisation, "organisation",
                                         pool=ids_pool),
@@ -367,11 +393,12 @@ FORMS = {
                        extra=("priority_ids", "organisation_ids", "replace_names"), done_marker="verantwoording.txt"),
     "avg.new_request": Form("/verzoeken/nieuw", MAN, lambda ids: {
         "kind": "woo", "subject": "Woo-verzoek woningbouw", "reference": "Z-1", "opened_on": ids["yesterday"],
-        "closed_on": "", "contact_ids": [str(ids["contact"])]}, pool=lambda ids: [*ids_pool(ids), "woo", "avg"]),
+        "closed_on": "", "contact_ids": [str(ids["contact"])]}, pool=lambda ids: [*ids_pool(ids), "woo", "avg"],
+        extra=PICKER_EXTRA),
     "avg.edit_request": Form("/verzoeken/{id}/bewerken", MAN, lambda ids: {
         "kind": "avg", "subject": "Inzageverzoek", "reference": "", "opened_on": ids["yesterday"],
         "closed_on": date.today().isoformat(), "contact_ids": [str(ids["contact"])]},
-        World.fresh_information_request, pool=lambda ids: [*ids_pool(ids), "woo", "avg"]),
+        World.fresh_information_request, pool=lambda ids: [*ids_pool(ids), "woo", "avg"], extra=PICKER_EXTRA),
     "avg.export_contact": Form("/contactpersonen/{id}/avg/export", MAN, lambda ids: {}, "contact",
                                extra=("csrf_token",), done_marker="gegevens.json"),
     "avg.anonymise": Form("/contactpersonen/{id}/anonimiseren", ADM, lambda ids: {"reason": "Bewaartermijn"},
@@ -390,6 +417,15 @@ FORMS = {
         *ids_pool(ids), "1.250.000,50", "toegekend", "ingediend", "12.50"]),
     "funding.edit": Form("/geldstromen/{id}/bewerken", MAN, lambda ids: funding_stream(ids), lambda world: first_id(
         world, "FundingStream"), pool=lambda ids: [*ids_pool(ids), "1.250.000,50", "toegekend"]),
+    # The stakeholder map (issue 8): the first accepted one makes the later ones duplicates.
+    "stakeholders.add": Form("/prioriteiten/{id}/krachtenveld/toevoegen", MAN, lambda ids: {
+        "zoek": "", "relation": f"organisatie:{ids['organisation']}", "influence": "hoog", "attitude": "tegen",
+        "note": ""}, "priority", pool=lambda ids: stakeholder_pool(ids)),
+    "stakeholders.edit": Form("/krachtenveld/{id}/bewerken", MAN, lambda ids: {
+        "influence": "midden", "attitude": "voor", "note": "Na het overleg"},
+        lambda world: stakeholder_on_map(world, fresh=False), pool=lambda ids: stakeholder_pool(ids)),
+    "stakeholders.remove": Form("/krachtenveld/{id}/verwijderen", MAN, lambda ids: {},
+                                lambda world: stakeholder_on_map(world, fresh=True), extra=("csrf_token",)),
     "agenda.create_feed": Form("/instellingen/agenda/nieuw", EMP, lambda ids: {}, extra=("csrf_token",)),
     "agenda.revoke_feed": Form("/instellingen/agenda/intrekken", EMP, lambda ids: {}, extra=("csrf_token",)),
 }
@@ -412,6 +448,30 @@ def funding_stream(ids) -> dict:
             "priority_ids": [str(ids["priority"])]}
 
 
+def stakeholder_pool(ids) -> list[str]:
+    return [*ids_pool(ids), f"organisatie:{ids['organisation']}", f"contactpersoon:{ids['contact']}",
+            "organisatie:999999", "contactpersoon:", "laag", "midden", "hoog", "tegen", "neutraal", "voor", "onbekend"]
+
+
+def stakeholder_on_map(world, fresh: bool) -> int:
+    """The contact person on the priority's map; a new organisation on it when `fresh`."""
+    from tracker.stakeholders.models import Attitude, Influence, Stakeholder
+    key = "stakeholder"
+    if not fresh and key in world.ids:
+        return world.ids[key]
+    relation = {"contact_id": world.ids["contact"]} if not fresh else {
+        "organisation_id": world.db.session.scalar(select(Organisation.id).where(~Organisation.id.in_(
+            select(Stakeholder.organisation_id).where(Stakeholder.organisation_id.is_not(None))))
+            .order_by(Organisation.id).limit(1))}
+    made = Stakeholder(priority_id=world.ids["priority"], influence=Influence.HIGH, attitude=Attitude.AGAINST,
+                       **relation)
+    world.db.session.add(made)
+    world.db.session.commit()
+    if not fresh:
+        world.ids[key] = made.id
+    return made.id
+
+
 def first_id(world, model: str) -> int:
     from tracker.strategy import models
     found = getattr(models, model)
@@ -426,11 +486,14 @@ QUERIES = {
     "interactions.export_list": ("/contactmomenten/export.csv", EMP, ("van", *LIST_FILTERS)),
     "search.index": ("/zoeken", EMP, ("zoek", "pagina_contactmomenten", "pagina_contactpersonen",
                                       "pagina_organisaties")),
-    "interactions.create": ("/contactmomenten/nieuw", EMP, ("organisatie", "contactpersoon", "prioriteit")),
+    "interactions.create": ("/contactmomenten/nieuw", EMP, ("organisatie", "contactpersoon", "prioriteit", "concept")),
     "relations.organisations": ("/organisaties", EMP, ("soort", "netwerk", "zoek")),
     "relations.contacts": ("/contactpersonen", EMP, ("organisatie", "zoek")),
+    "relations.organisation": ("/organisaties/1", EMP, ("pagina",)),
     "relations.new_contact": ("/contactpersonen/nieuw", EMP, ("organisatie",)),
     "avg.new_request": ("/verzoeken/nieuw", MAN, ("contactpersoon",)),
+    "relations.pick_contacts": ("/contactpersonen/kiezen", EMP, ("zoek", "zonder")),
+    "relations.pick_organisations": ("/organisaties/kiezen", EMP, ("zoek", "zonder")),
     "neglect.index": ("/aandacht/", EMP, ("opgave", "netwerk", "eigenaar", "gesnoozed", "pagina")),
     "digest.preview": ("/weekoverzicht", MAN, ("gebruiker", "week")),
     "digest.preview_html": ("/weekoverzicht/html", MAN, ("gebruiker", "week")),
@@ -441,6 +504,8 @@ QUERIES = {
     "agenda.calendar": ("/belangrijke-momenten/kalender", EMP, ("maand",)),
     "agenda.export": ("/belangrijke-momenten/export.xlsx", EMP, ("maand",)),
     "agenda.create": ("/belangrijke-momenten/nieuw", EMP, ("datum",)),
+    "stakeholders.map": ("/prioriteiten/1/krachtenveld", EMP, ("vergelijk",)),
+    "stakeholders.add": ("/prioriteiten/1/krachtenveld/toevoegen", MAN, ("zoek",)),
 }
 READS_QUERY = re.compile(r"""(?:request\.args(?:\.get|\.getlist)?\s*[\[(]\s*"""
                          r"""|\b(?:query_int|query_text|query_date|ids_from_query)\(\s*)["'](\w+)["']""")

@@ -22,6 +22,9 @@ from tracker.formatting import local_today
 from tracker.interactions.models import Interaction, interaction_contacts
 from tracker.relations.models import Contact, Organisation
 from tracker.scheduler import jobs
+from tracker.stakeholders import service as stakeholders
+from tracker.stakeholders.models import Attitude, Influence, StakeholderChange
+from tracker.strategy.models import Priority
 from tracker.woo.models import WooExport
 
 @pytest.fixture
@@ -286,10 +289,43 @@ def test_anonymising_removes_the_personal_data_and_keeps_the_contactmomenten(db,
     assert f"Geanonimiseerd contact {official.id} (Geanonimiseerd contact {official.id}) lichtte toe" in shown
     assert db.session.get(Interaction, woo_world[0].id).follow_ups[0].description == (
         f"Rekensom woningbouw naar Geanonimiseerd contact {official.id} sturen")
+    # Nobody puts the data back by editing the record.
+    assert "Contactpersoon bewerken" not in admin_client.get(f"/contactpersonen/{official.id}").get_data(as_text=True)
+    edit = admin_client.post(f"/contactpersonen/{official.id}/bewerken",
+                             data={"name": "Pieter Jansen", "email": "pieter.jansen@minbzk.nl"}, follow_redirects=True)
+    assert "Deze contactpersoon is geanonimiseerd" in edit.get_data(as_text=True)
+    assert db.session.get(Contact, official.id).name == f"Geanonimiseerd contact {official.id}"
     # Once is enough.
     again = admin_client.post(f"/contactpersonen/{official.id}/anonimiseren", data={"reason": "nog eens"})
     assert again.status_code == 200
     assert db.session.scalar(select(func.count()).select_from(AvgAction)) == 1
+
+
+def test_the_stakeholder_maps_are_in_the_inzage_and_their_notes_go_with_anonymising(db, admin_client, manager,
+                                                                                    people):
+    official, _alderman = people
+    priority = db.session.scalars(select(Priority).order_by(Priority.id)).first()
+    entry = stakeholders.add_stakeholder(priority, stakeholders.StakeholderData(
+        organisation_id=None, contact_id=official.id, influence=Influence.HIGH, attitude=Attitude.AGAINST,
+        note="Pieter twijfelt nog"), manager)
+    stakeholders.update_stakeholder(entry, Influence.HIGH, Attitude.NEUTRAL, "Pieter is bijgedraaid", manager)
+    db.session.commit()
+
+    data = json.loads(unzip(admin_client.post(f"/contactpersonen/{official.id}/avg/export")).read("gegevens.json"))
+    [shown] = data["krachtenveld"]
+    assert (shown["prioriteit"].startswith(priority.code), shown["invloed"], shown["houding"], shown["notitie"]) == (
+        True, "hoog", "neutraal", "Pieter is bijgedraaid")
+    assert [change["houding"] for change in data["krachtenveld_geschiedenis"]] == [[None, "tegen"],
+                                                                                   ["tegen", "neutraal"]]
+
+    assert admin_client.post(f"/contactpersonen/{official.id}/anonimiseren",
+                             data={"reason": "AVG-verzoek"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(type(entry), entry.id).note is None
+    assert db.session.get(type(entry), entry.id).attitude == Attitude.NEUTRAL  # where they stood stays
+    notes = db.session.execute(select(StakeholderChange.old_note, StakeholderChange.new_note)
+                               .where(StakeholderChange.contact_id == official.id)).all()
+    assert notes and all(old is None and new is None for old, new in notes)
 
 
 def test_only_a_beheerder_anonymises(db, manager_client, people):

@@ -174,8 +174,51 @@ def retention_review_command(on):
                f"{result.held} under a legal hold skipped, {result.dropped} active again and taken off the list.")
 
 
+@click.command("fetch-mail")
+@with_appcontext
+def fetch_mail_command():
+    """Read the inbound mailbox (IMAP_*) once: each message becomes a draft for its sender, or is refused."""
+    from .capture import mailbox
+
+    try:
+        settings = mailbox.Settings.from_config(current_app.config)
+        if settings is None:
+            raise click.ClickException("IMAP_HOST is not set: there is no inbound mailbox to read.")
+        result = mailbox.fetch_mail(settings)
+    except mailbox.MailboxError as error:
+        raise click.ClickException(f"{error}; the messages stay in the mailbox for a later try.") from error
+    click.echo(f"Read {settings.folder} on {settings.host}: {result.drafts} draft(s), "
+               f"{len(result.rejected)} refused, {result.already_stored} stored before and moved now.")
+    for item in result.rejected:
+        click.echo(f"Refused (moved to {settings.rejected_folder}): {item.sender or 'no sender'}, "
+                   f"{item.subject!r}: {item.reason}")
+
+
+@click.command("dashboard-counts")
+@click.option("--recount", is_flag=True, help="Recount everything from the contactmomenten and store it.")
+@with_appcontext
+def dashboard_counts_command(recount):
+    """Compare the dashboards' daily counts with a live recount; with --recount, store a fresh count."""
+    from .dashboards import aggregates
+
+    if recount:
+        aggregates.rebuild()
+        db.session.commit()
+        click.echo("The dashboards' daily counts are recounted.")
+        return
+    problems = aggregates.differences()
+    for problem in problems[:20]:
+        click.echo(problem)
+    if problems:
+        raise click.ClickException(f"{len(problems)} daily count(s) differ from a live recount; "
+                                   "run with --recount to store a fresh count.")
+    click.echo("The dashboards' daily counts agree with a live recount.")
+
+
 def init_app(app):
+    app.cli.add_command(dashboard_counts_command)
     app.cli.add_command(retention_review_command)
+    app.cli.add_command(fetch_mail_command)
     for command in (seed_command, create_user_command, scan_neglect_command, send_digests_command,
                     flush_outbox_command, scheduler_command, demo_data_command):
         app.cli.add_command(command)

@@ -50,6 +50,19 @@ DEFAULTS = {
     "TRUSTED_PROXIES": 0,
     # AVG: contacts without a contactmoment for this many years are listed for review.
     "RETENTION_YEARS": 5,
+    # The inbound mailbox (tracker/capture/mailbox.py); off while IMAP_HOST is empty.
+    # IMAP_SECURITY: ssl (port 993), starttls (port 143) or none, which is
+    # refused for any host but a loopback address (127.0.0.1, ::1, localhost).
+    "IMAP_HOST": None,
+    "IMAP_PORT": None,
+    "IMAP_USER": None,
+    "IMAP_PASSWORD": None,
+    "IMAP_SECURITY": "ssl",
+    "IMAP_FOLDER": "INBOX",
+    "IMAP_DONE_FOLDER": "Verwerkt",
+    "IMAP_REJECTED_FOLDER": "Geweigerd",
+    # The address colleagues forward or BCC to, shown on the home page.
+    "IMAP_ADDRESS": None,
 }
 
 
@@ -86,6 +99,15 @@ ENVIRONMENT = {
     "RATELIMIT_STORAGE_URI": str,
     "TRUSTED_PROXIES": int,
     "RETENTION_YEARS": int,
+    "IMAP_HOST": str,
+    "IMAP_PORT": int,
+    "IMAP_USER": str,
+    "IMAP_PASSWORD": str,
+    "IMAP_SECURITY": str,
+    "IMAP_FOLDER": str,
+    "IMAP_DONE_FOLDER": str,
+    "IMAP_REJECTED_FOLDER": str,
+    "IMAP_ADDRESS": str,
 }
 
 

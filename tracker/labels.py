@@ -6,9 +6,26 @@ from .auth.models import Role
 from .interactions.models import InteractionKind, Level
 from .neglect.models import FlagAction, FlagStatus, FlagSubject
 from .relations.models import OrganisationKind
+from .stakeholders.models import Attitude, Influence, StakeholderAction
 from .strategy.models import BidStatus, EngagementLevel, IntendedRole, PositionStatus, PriorityStatus, Scale
 
 LABELS = {
+    Influence: {
+        Influence.LOW: _l("Laag"),
+        Influence.MEDIUM: _l("Midden"),
+        Influence.HIGH: _l("Hoog"),
+    },
+    Attitude: {
+        Attitude.AGAINST: _l("Tegen"),
+        Attitude.NEUTRAL: _l("Neutraal"),
+        Attitude.FOR: _l("Voor"),
+        Attitude.UNKNOWN: _l("Onbekend"),
+    },
+    StakeholderAction: {
+        StakeholderAction.ADDED: _l("Toegevoegd"),
+        StakeholderAction.CHANGED: _l("Gewijzigd"),
+        StakeholderAction.REMOVED: _l("Verwijderd"),
+    },
     FlagStatus: {
         FlagStatus.OPEN: _l("Open"),
         FlagStatus.SNOOZED: _l("Gesnoozed"),

@@ -11,7 +11,7 @@ medewerker), {user} (the medewerker's account), {manager} (the manager's
 account), {flag} (an open neglect flag about an organisation), {week} (this
 week, as 2026-W49), {mail} (the beheerder's own stored digest e-mail) and
 {colleague_mail} (the manager's, of which a beheerder sees the headers only),
-{position} and {funding_stream} (seeded), {key_moment} (next week's),
+{position} and {funding_stream} (seeded), {stakeholder} (on {priority}'s map), {key_moment} (next week's),
 {import} (the beheerder's upload awaiting confirmation) and {import_done}
 (one confirmed).
 
@@ -48,6 +48,7 @@ PAGES = [
     Page("/posities"),
     Page("/organisaties"),
     Page("/organisaties/{organisation}"),
+    Page("/organisaties/{organisation}?pagina=2"),  # the history's pager
     Page("/organisaties/nieuw", roles=(MANAGER, ADMINISTRATOR)),
     Page("/organisaties/{organisation}/bewerken", roles=(MANAGER, ADMINISTRATOR)),
     Page("/contactpersonen"),
@@ -114,6 +115,14 @@ PAGES = [
     Page("/beheer/import", roles=(ADMINISTRATOR,)),
     Page("/beheer/import/{import}", roles=(ADMINISTRATOR,)),
     Page("/beheer/import/{import_done}/resultaat", roles=(ADMINISTRATOR,)),
+    # The stakeholder map per priority (issue 8): {stakeholder} is an organisation on
+    # {priority}'s map that moved once; "vorige" draws its earlier place and the arrow.
+    Page("/prioriteiten/{priority}/krachtenveld"),
+    Page("/prioriteiten/{priority}/krachtenveld?vergelijk=vorige"),
+    Page("/prioriteiten/{priority}/krachtenveld?vergelijk=2026-02-30"),
+    Page("/prioriteiten/{priority}/krachtenveld/toevoegen", roles=(MANAGER, ADMINISTRATOR)),
+    Page("/prioriteiten/{priority}/krachtenveld/toevoegen?zoek=ministerie", roles=(MANAGER, ADMINISTRATOR)),
+    Page("/krachtenveld/{stakeholder}/bewerken", roles=(MANAGER, ADMINISTRATOR)),
     Page("/deze-pagina-bestaat-niet", status=404),
 ]
 
@@ -144,6 +153,8 @@ NOT_PAGES = {
     "agenda.feed": "the iCalendar feed for Outlook (text/calendar), opened with its secret address",
     "imports.template": "CSV download (the import template)",
     "interactions.export_list": "CSV or Excel download (the filtered contactmomenten)",
+    "relations.pick_contacts": "JSON for the contact picker's search (static/js/picker.js)",
+    "relations.pick_organisations": "JSON for the organisation picker's search (static/js/picker.js)",
 }
 # The reporting API: JSON for a token (tests/test_api.py, tests/test_api_schema.py).
 NOT_PAGES.update({f"api.{name}{item}": "JSON of the reporting API, for a personal access token"
@@ -169,6 +180,8 @@ FORMS_WITH_ERRORS = [
     FormWithErrors(ANONYMOUS, "/eerste-gebruik", "Beheerder aanmaken", {"E-mailadres": "geen-adres"}),
     FormWithErrors(EMPLOYEE, "/contactmomenten/nieuw", "Opslaan", {
         "E-mailadres": "pieter@", "Afspraak of actie": "Notitie sturen"}, expand="Nieuwe contactpersoon toevoegen"),
+    # Reading an invitation or e-mail into the form, without a file chosen.
+    FormWithErrors(EMPLOYEE, "/contactmomenten/nieuw", "Inlezen"),
     FormWithErrors(EMPLOYEE, "/contactpersonen/nieuw", "Opslaan", {"Eigen ritme": True}),
     FormWithErrors(MANAGER, "/organisaties/nieuw", "Opslaan", {"Eigen ritme in dagen": "0"}),
     FormWithErrors(MANAGER, "/prioriteiten/{priority}", "Status opslaan", expand="Status bijwerken"),
@@ -191,5 +204,8 @@ FORMS_WITH_ERRORS = [
     FormWithErrors(ADMINISTRATOR, "/contactpersonen/{contact}/anonimiseren", "Definitief anonimiseren"),
     FormWithErrors(ADMINISTRATOR, "/avg/bewaartermijn", "Bewaren"),
     FormWithErrors(ADMINISTRATOR, "/beheer/import", "Voorbeeld bekijken"),
+    FormWithErrors(MANAGER, "/prioriteiten/{priority}/krachtenveld/toevoegen", "Toevoegen"),
+    FormWithErrors(MANAGER, "/prioriteiten/{priority}/krachtenveld/toevoegen?zoek=ministerie", "Toevoegen"),
+    # The edit form of a stakeholder has the same fields, filled in: the browser cannot empty them.
     # /instellingen has none to show: its tick boxes accept whatever the page offers.
 ]

@@ -50,6 +50,8 @@ class Sweep:
         self.ids.update(self.add_overview_records())
         self.ids.update(self.add_privacy_records())
         self.ids.update(self.add_import_records())
+        self.ids.update(self.add_mailbox_draft())
+        self.ids.update(self.add_stakeholder_records())
         self.contexts, self.people = [], {}
 
     def store_digests(self) -> dict:
@@ -97,6 +99,22 @@ class Sweep:
             db.session.commit()
             return {"information_request": request.id}
 
+    def add_stakeholder_records(self) -> dict:
+        """{stakeholder}: an organisation on {priority}'s map that moved once, and a
+        contact person beside it, so the map has dots, an earlier place and history."""
+        from tracker.stakeholders import service as stakeholders
+        from tracker.stakeholders.models import Attitude, Influence
+        with self.server.app.app_context():
+            manager = db.session.scalar(db.select(User).where(User.email == EMAILS["manager"]))
+            priority = db.session.get(Priority, self.ids["priority"])
+            placed = stakeholders.add_stakeholder(priority, stakeholders.StakeholderData(
+                self.ids["organisation"], None, Influence.HIGH, Attitude.AGAINST), manager)
+            stakeholders.update_stakeholder(placed, Influence.HIGH, Attitude.NEUTRAL, "Na het werkbezoek", manager)
+            stakeholders.add_stakeholder(priority, stakeholders.StakeholderData(
+                None, self.ids["contact"], Influence.LOW, Attitude.FOR), manager)
+            db.session.commit()
+            return {"stakeholder": placed.id}
+
     def add_import_records(self) -> dict:
         """{import}: the beheerder's upload awaiting confirmation (one row of each
         result); {import_done}: one confirmed."""
@@ -114,6 +132,22 @@ class Sweep:
             confirm_import(done, administrator, plan_import(done.kind, done.rows).fingerprint)
             db.session.commit()
             return {"import": pending.token, "import_done": done.token}
+
+    def add_mailbox_draft(self) -> dict:
+        """{draft}: the medewerker's draft from the inbound mailbox, on the home page."""
+        from datetime import datetime, timezone
+
+        from tracker.capture.drafts import add_draft, message_key
+        from tracker.capture.parse import Address, Capture
+        with self.server.app.app_context():
+            employee = db.session.scalar(db.select(User).where(User.email == EMAILS["medewerker"]))
+            capture = Capture(subject="Overleg woningbouwopgave Zaandam", kind="overleg", summary="Bespreking.",
+                              starts_at=datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc),
+                              organiser=Address("jan.jansen@minbzk.nl", "Jan Jansen"))
+            draft = add_draft(employee, message_key("<sweep@zaanstad.nl>", b""), "<sweep@zaanstad.nl>",
+                              datetime.now(timezone.utc), capture)
+            db.session.commit()
+            return {"draft": draft.id}
 
     def person(self, role: str) -> Person:
         if role not in self.people:

@@ -9,7 +9,7 @@ from ..formatting import local_today, to_local
 from ..forms import as_choices
 from ..relations.service import arenas, organisation_choices
 from ..strategy.models import KeyMoment
-from ..strategy.service import priorities_by_theme
+from ..strategy.service import offer_priorities
 from ..views import FAILED, run_service
 from .. import workbook
 from . import feed as ical
@@ -110,9 +110,7 @@ def show(moment_id):
 def form_choices(form: KeyMomentForm):
     form.organisation_id.choices = as_choices(organisation_choices(), blank=_("— geen —"))
     form.arena_id.choices = as_choices(((arena.id, arena.name) for arena in arenas()), blank=_("— geen —"))
-    grouped = priorities_by_theme()
-    form.priority_ids.choices = as_choices((priority.id, f"{priority.code} {priority.title}")
-                                           for _theme, priorities in grouped for priority in priorities)
+    grouped = offer_priorities(form.priority_ids)
     return grouped
 
 

@@ -40,8 +40,10 @@ CREATE, UPDATE, DELETE = "create", "update", "delete"
 LOGIN, LOGIN_FAILED, LOGOUT, EXPORT = "login", "login_failed", "logout", "export"
 
 # Bookkeeping, not user data: the scheduler's runs and lock, the mail outbox, and
-# uploaded import files awaiting confirmation (the import itself is recorded).
-SKIPPED_TABLES = frozenset({"audit_events", "job_runs", "scheduler_lock", "outbox_messages", "pending_imports"})
+# uploaded import files awaiting confirmation (the import itself is recorded), and
+# drafts from the inbound mailbox awaiting theirs (the contactmoment is recorded).
+SKIPPED_TABLES = frozenset({"audit_events", "job_runs", "scheduler_lock", "outbox_messages", "pending_imports",
+                            "capture_drafts"})
 # Columns that change as a side effect of something already recorded.
 NOISE_COLUMNS = frozenset({"updated_at", "last_login_at"})
 # Values never written to the log, only the fact that they changed.

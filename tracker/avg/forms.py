@@ -2,7 +2,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, TextAreaField, ValidationError
 
-from ..forms import DateField, MultiCheckboxField, as_choices, chosen, clean_text, max_length, optional, required
+from ..forms import DateField, as_choices, chosen, clean_text, max_length, optional, required
+from ..relations.forms import contact_picker
 from .models import RequestKind
 
 INVALID_DATE = _l("Vul een bestaande datum in, zoals 30-11-2026.")
@@ -18,7 +19,7 @@ class RequestForm(FlaskForm):
     closed_on = DateField(_l("Afgesloten op"), validators=[optional()], description=_l(
         "Leeg zolang het verzoek loopt. Zolang het loopt, worden de contactpersonen niet geanonimiseerd of "
         "verwijderd."))
-    contact_ids = MultiCheckboxField(_l("Contactpersonen waar het verzoek over gaat"), coerce=int)
+    contact_ids = contact_picker(_l("Contactpersonen waar het verzoek over gaat"))
 
     def validate_opened_on(self, field):
         if field.data is not None and field.data.year < 2000:

@@ -4,10 +4,9 @@ from flask_login import current_user
 
 from ..extensions import db
 from ..formatting import local_today
-from ..forms import as_choices
+from ..forms import picker_searching
 from ..interactions.forms import DeleteForm
 from ..relations.models import Contact
-from ..relations.service import contact_choices
 from ..views import FAILED, run_service
 from . import service
 from .forms import ReasonForm, RequestForm
@@ -40,13 +39,12 @@ def save_request_form(form: RequestForm, found: InformationRequest | None):
 def new_request():
     require(service.handles_requests)
     form = RequestForm()
-    form.contact_ids.choices = as_choices(contact_choices())
     if not form.is_submitted():
         form.opened_on.data = local_today()
         form.kind.data = RequestKind.WOO.value
         contact_id = request.args.get("contactpersoon", "")
         form.contact_ids.data = [int(contact_id)] if contact_id.isdecimal() and len(contact_id) < 10 else []
-    if form.validate_on_submit() and save_request_form(form, None) is not FAILED:
+    if not picker_searching(form) and form.validate_on_submit() and save_request_form(form, None) is not FAILED:
         flash(_("Het verzoek is vastgelegd."), "success")
         return redirect(url_for("avg.requests"))
     return render_template("avg/request_form.html", form=form, found=None)
@@ -57,11 +55,10 @@ def edit_request(request_id):
     found = db.session.get(InformationRequest, request_id) or abort(404)
     require(service.handles_requests)
     form = RequestForm(obj=found)
-    form.contact_ids.choices = as_choices(contact_choices())
     if not form.is_submitted():
         form.kind.data = found.kind.value
         form.contact_ids.data = [contact.id for contact in found.contacts]
-    if form.validate_on_submit() and save_request_form(form, found) is not FAILED:
+    if not picker_searching(form) and form.validate_on_submit() and save_request_form(form, found) is not FAILED:
         flash(_("De wijzigingen zijn opgeslagen."), "success")
         return redirect(url_for("avg.requests"))
     return render_template("avg/request_form.html", form=form, found=found)

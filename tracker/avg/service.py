@@ -32,6 +32,7 @@ from ..interactions.service import visible_to
 from ..labels import label
 from ..neglect.models import NeglectFlag
 from ..relations.models import Contact
+from ..stakeholders.models import Stakeholder, StakeholderChange
 from ..strategy.models import Priority
 from .models import (
     AvgAction, AvgActionKind, InformationRequest, RequestKind, RetentionDecision, RetentionReview,
@@ -194,6 +195,11 @@ def person_data(contact: Contact, acting: User, today: date) -> dict:
                                  .order_by(AvgAction.created_at))
     reviews = db.session.scalars(select(RetentionReview).where(RetentionReview.contact_id == contact.id)
                                  .order_by(RetentionReview.listed_on))
+    on_maps = db.session.scalars(select(Stakeholder).where(Stakeholder.contact_id == contact.id)
+                                 .options(selectinload(Stakeholder.priority)).order_by(Stakeholder.priority_id))
+    map_changes = db.session.scalars(select(StakeholderChange).where(StakeholderChange.contact_id == contact.id)
+                                     .options(selectinload(StakeholderChange.changed_by))
+                                     .order_by(StakeholderChange.changed_at, StakeholderChange.id))
     audit_lines = db.session.scalars(select(AuditEvent).where(AuditEvent.entity == "contacts",
                                                               AuditEvent.entity_id == str(contact.id))
                                      .order_by(AuditEvent.id))
@@ -220,6 +226,15 @@ def person_data(contact: Contact, acting: User, today: date) -> dict:
                         "uiterlijk": _iso(follow_up.due_date), "afgerond_op": _iso(follow_up.completed_at)}
                        for follow_up in item.follow_ups],
         } for item in interactions],
+        "krachtenveld": [{"prioriteit": f"{entry.priority.code} {entry.priority.title}",
+                          "invloed": entry.influence.value, "houding": entry.attitude.value, "notitie": entry.note,
+                          "bijgewerkt_op": _iso(entry.updated_at)} for entry in on_maps],
+        "krachtenveld_geschiedenis": [{
+            "op": _iso(change.changed_at), "handeling": change.action.value,
+            "door": change.changed_by.name if change.changed_by else None,
+            "invloed": [_value(change.old_influence), _value(change.new_influence)],
+            "houding": [_value(change.old_attitude), _value(change.new_attitude)],
+            "notitie": [change.old_note, change.new_note]} for change in map_changes],
         "signaleringen": [{"status": str(label(flag.status)), "gesignaleerd_op": _iso(flag.raised_on),
                            "verwaarloosd_sinds": _iso(flag.neglected_since)} for flag in flags],
         "verzoeken": [{"soort": found.kind.value, "onderwerp": found.subject, "kenmerk": found.reference,
@@ -233,6 +248,10 @@ def person_data(contact: Contact, acting: User, today: date) -> dict:
         "auditlog": [{"op": _iso(line.at), "handeling": line.action, "door": line.user_name,
                       "wijzigingen": line.changes, "toelichting": line.note} for line in audit_lines],
     }
+
+
+def _value(choice) -> str | None:
+    return choice.value if choice is not None else None
 
 
 def _interactions_csv(data: dict) -> str:
@@ -320,6 +339,11 @@ def anonymise(contact: Contact, *, acting: User, reason: str, today: date) -> Co
     db.session.execute(update(Contact).where(Contact.id == contact.id).values(
         name=anonymised_name(contact.id), function=None, email=None, phone=None, notes=None, public_figure=False,
         anonymised_at=now, owner_id=None, cadence_days=None, cadence_disabled=True))
+    # What colleagues wrote about the person on the stakeholder maps; where
+    # they stood on a map stays, as it does for the contactmomenten.
+    db.session.execute(update(Stakeholder).where(Stakeholder.contact_id == contact.id).values(note=None))
+    db.session.execute(update(StakeholderChange).where(StakeholderChange.contact_id == contact.id)
+                       .values(old_note=None, new_note=None))
     db.session.expire_all()  # the UPDATEs went past the objects the session holds
     db.session.execute(update(RetentionReview).where(RetentionReview.contact_id == contact.id,
                                                      RetentionReview.decision.is_(None))

@@ -4,7 +4,9 @@ from flask_login import current_user
 
 from ..audit import service as audit
 from ..formatting import local_today
+from ..interactions.service import visible_to
 from ..labels import label
+from ..stakeholders import service as stakeholders
 from ..workbook import XLSX
 from . import charts, service, workbook
 from .forms import DashboardFilterForm
@@ -58,7 +60,12 @@ def theme(theme_id):
         level_colours)
     per_arena = charts.stacked_rows([item.arena.name if item.arena else _("Geen netwerk") for item in data.per_arena],
                                     [item.levels for item in data.per_arena], level_colours)
+    # High-influence stakeholders on the opgave's maps not contacted within their cadence (tracker/stakeholders).
+    uncontacted = stakeholders.uncontacted_high_influence(
+        [priority.id for priority in found.priorities], visible_to(current_user),
+        min(filters.period.last, local_today()))
     return render_template("dashboards/theme.html", data=data, theme=found, form=form, weekly_chart=weekly,
+                           uncontacted=uncontacted,
                            arena_chart=per_arena, levels=list(level_colours),
                            level_items=[(label(level), colour) for level, colour in level_colours.items()],
                            coverage_labels=service.COVERAGE_LABELS,

@@ -2,12 +2,14 @@
 
 Every count is over the contactmomenten the viewer may see (the same rule
 as every list: `visible_to`), so a figure never reveals a confidential
-contactmoment and always matches the list behind it. Aggregates are computed
-in the database (GROUP BY); Python only arranges the few rows that come back.
+contactmoment and always matches the list behind it. Counts over periods
+sum the daily counts of aggregates.py (plus, live, the viewer's own
+confidential contactmomenten); the rest is computed in the database
+(GROUP BY). Python only arranges the few rows that come back.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
@@ -27,7 +29,9 @@ from ..strategy.models import (
     Arena, Engagement, EngagementLevel, FundingStream, KeyMoment, Position, Priority,
     PriorityStatusChange, Theme, engagement_organisations, engagement_priorities,
 )
-from .periods import Period, bucket
+from .aggregates import own_confidential, readable
+from .models import DAILY_COUNTS, NETWORK_DAILY_COUNTS
+from .periods import Period, bucket, start_of
 
 ACTIVITY_WEEKS = (4, 13, 52)
 COVERAGE_DAYS = 90
@@ -59,6 +63,12 @@ def about_theme(theme_id: int):
         .where(Priority.theme_id == theme_id))
 
 
+def probed_about_theme(theme_id: int):
+    """The same as `about_theme`, tested per contactmoment: for the few a live count fetches by id."""
+    return exists().where(interaction_priorities.c.interaction_id == Interaction.id,
+                          Priority.id == interaction_priorities.c.priority_id, Priority.theme_id == theme_id)
+
+
 def in_arena(arena_id: int):
     """Contactmomenten with an organisation (or its contact persons) in the network."""
     # Probed per contactmoment (the link's key starts with it): the network's
@@ -75,13 +85,56 @@ def without_arena():
                            Organisation.arena_id.is_not(None))
 
 
-def _narrowed(user: User, filters: Filters, *, arena: bool = True, level: bool = True) -> list:
-    conditions = [visible_to(user)]
+def _narrowed(user: User, filters: Filters, *, arena: bool = True, level: bool = True, visible=None) -> list:
+    conditions = [visible_to(user) if visible is None else visible]
     if level and filters.level is not None:
         conditions.append(Interaction.level == filters.level)
     if arena and filters.arena_id is not None:
         conditions.append(in_arena(filters.arena_id))
     return conditions
+
+
+# --- The daily counts (aggregates.py) -----------------------------------------------------------------------------
+# A figure over a period sums the daily counts the viewer may read and adds,
+# live, the confidential contactmomenten that are the viewer's own (none for
+# who sees them all): `_counted` puts both in one statement.
+
+def _days(table, period: Period, first: date | None = None) -> list:
+    return [table.c.day >= (first or period.first), table.c.day <= period.last]
+
+
+def _rows(table, user: User, filters: Filters, *, arena: bool = True, level: bool = True) -> list:
+    """The daily counts of the viewer's figures: readable, at the level, in the network."""
+    conditions = readable(table, user)
+    if level and filters.level is not None:
+        conditions.append(table.c.level == filters.level)
+    if arena and filters.arena_id is not None:
+        conditions.append(table.c.arena_id == filters.arena_id)
+    return conditions
+
+
+def _about_priorities(table, ids: list[int]) -> list:
+    return [table.c.priority_id.in_(ids), table.c.theme_id.is_(None)]
+
+
+def _about_themes(table, theme_ids: list[int]) -> list:
+    """Rows per opgave (without a theme_id and priority_id a row counts every contactmoment);
+    by id, so that the index takes each opgave's range of days."""
+    return [table.c.priority_id.is_(None), table.c.theme_id.in_(theme_ids)]
+
+
+def _about_everything(table) -> list:
+    return [table.c.priority_id.is_(None), table.c.theme_id.is_(None)]
+
+
+def _counted(keys: int, stored, *live) -> dict[tuple, list[int]]:
+    """Per key (the first `keys` columns) the figures of `stored` and of the
+    `live` queries (the same columns) added up."""
+    summed: dict[tuple, list[int]] = {}
+    for row in db.session.execute(union_all(stored, *live) if live else stored):
+        key, figures = tuple(row[:keys]), [int(value or 0) for value in row[keys:]]
+        summed[key] = [a + b for a, b in zip(summed[key], figures)] if key in summed else figures
+    return summed
 
 
 # --- Lists for the filter form ------------------------------------------------------------------------------------
@@ -115,27 +168,48 @@ def priority_activity(user: User, theme: Theme, filters: Filters) -> dict[int, P
     period, in the period, and the last one up to the period's end."""
     period = filters.period
     ids = [priority.id for priority in theme.priorities]
-    since = min(period.starts_at, period.window(max(ACTIVITY_WEEKS) * 7))
-    windows = [func.sum(case((Interaction.occurred_at >= period.window(weeks * 7), 1), else_=0))
-               for weeks in ACTIVITY_WEEKS]
-    in_period = func.sum(case((Interaction.occurred_at >= period.starts_at, 1), else_=0))
-    counts = (select(interaction_priorities.c.priority_id, *windows, in_period)
-              .join(Interaction, Interaction.id == interaction_priorities.c.interaction_id)
-              .where(interaction_priorities.c.priority_id.in_(ids), Interaction.occurred_at >= since,
-                     Interaction.occurred_at < period.ends_at, *_narrowed(user, filters))
-              .group_by(interaction_priorities.c.priority_id))
-    # The last contact may lie years back: walked from the newest contactmoment
-    # backwards (the index on occurred_at) until one is about the priority.
-    last = (select(Interaction.occurred_at)
-            .where(Interaction.occurred_at < period.ends_at, *_narrowed(user, filters),
-                   exists().where(interaction_priorities.c.interaction_id == Interaction.id,
-                                  interaction_priorities.c.priority_id == Priority.id))
-            .order_by(Interaction.occurred_at.desc()).limit(1).correlate(Priority).scalar_subquery())
-    found = {priority_id: PriorityActivity(dict.fromkeys(ACTIVITY_WEEKS, 0), 0, last_contact)
-             for priority_id, last_contact in db.session.execute(select(Priority.id, last).where(Priority.id.in_(ids)))}
-    for priority_id, *numbers, period_count in db.session.execute(counts):
-        found[priority_id].counts = dict(zip(ACTIVITY_WEEKS, (int(n or 0) for n in numbers)))
-        found[priority_id].in_period = int(period_count or 0)
+    firsts = {weeks: period.last - timedelta(days=weeks * 7 - 1) for weeks in ACTIVITY_WEEKS}
+    since = min(period.first, firsts[max(ACTIVITY_WEEKS)])
+    table = NETWORK_DAILY_COUNTS if filters.arena_id is not None else DAILY_COUNTS
+    rows = [*_about_priorities(table, ids), *_rows(table, user, filters)]
+    stored = (select(table.c.priority_id,
+                     *(func.sum(case((table.c.day >= firsts[weeks], table.c.interactions), else_=0))
+                       for weeks in ACTIVITY_WEEKS),
+                     func.sum(case((table.c.day >= period.first, table.c.interactions), else_=0)))
+              .where(*rows, *_days(table, period, since)).group_by(table.c.priority_id))
+    own = own_confidential(user)
+    live = []
+    if own is not None:
+        live.append(select(interaction_priorities.c.priority_id,
+                       *(func.sum(case((Interaction.occurred_at >= period.window(weeks * 7), 1), else_=0))
+                         for weeks in ACTIVITY_WEEKS),
+                       func.sum(case((Interaction.occurred_at >= period.starts_at, 1), else_=0)))
+                .join(Interaction, Interaction.id == interaction_priorities.c.interaction_id)
+                .where(interaction_priorities.c.priority_id.in_(ids), Interaction.occurred_at >= start_of(since),
+                       Interaction.occurred_at < period.ends_at, *_narrowed(user, filters, visible=own))
+                .group_by(interaction_priorities.c.priority_id))
+    # The last contact may lie years back: walked from the period's end backwards.
+    last_stored = (select(table.c.last_at)
+                   .where(table.c.priority_id == Priority.id, table.c.theme_id.is_(None),
+                          table.c.day <= period.last, *_rows(table, user, filters))
+                   .order_by(table.c.day.desc(), table.c.last_at.desc()).limit(1)
+                   .correlate(Priority).scalar_subquery())
+    last_own = null()
+    if own is not None:
+        last_own = (select(func.max(Interaction.occurred_at))
+                    .where(Interaction.occurred_at < period.ends_at, *_narrowed(user, filters, visible=own),
+                           exists().where(interaction_priorities.c.interaction_id == Interaction.id,
+                                          interaction_priorities.c.priority_id == Priority.id)
+                           .correlate(Interaction, Priority))
+                    .correlate(Priority).scalar_subquery())
+    found = {}
+    for priority_id, stored_last, own_last in db.session.execute(
+            select(Priority.id, last_stored, last_own).where(Priority.id.in_(ids))):
+        moments = [moment for moment in (stored_last, own_last) if moment is not None]
+        found[priority_id] = PriorityActivity(dict.fromkeys(ACTIVITY_WEEKS, 0), 0, max(moments, default=None))
+    for (priority_id,), (*numbers, period_count) in _counted(1, stored, *live).items():
+        found[priority_id].counts = dict(zip(ACTIVITY_WEEKS, numbers))
+        found[priority_id].in_period = period_count
     return {priority_id: found.get(priority_id, PriorityActivity(dict.fromkeys(ACTIVITY_WEEKS, 0)))
             for priority_id in ids}
 
@@ -358,15 +432,23 @@ class Series:
 
 def weekly_by_level(user: User, theme: Theme, filters: Filters) -> Series:
     period = filters.period
+    starts = period.weeks()
+    table = NETWORK_DAILY_COUNTS if filters.arena_id is not None else DAILY_COUNTS
     # Bucketed in a subquery: PostgreSQL would see the CASE in SELECT and in
     # GROUP BY, each with its own parameters, as two different expressions.
-    rows = (select(bucket(Interaction.occurred_at, period.week_edges()).label("week"), Interaction.level)
-            .where(about_theme(theme.id), Interaction.occurred_at >= period.starts_at,
-                   Interaction.occurred_at < period.ends_at, *_narrowed(user, filters)).subquery())
-    query = select(rows.c.week, rows.c.level, func.count()).group_by(rows.c.week, rows.c.level)
-    starts = period.weeks()
+    rows = (select(bucket(table.c.day, starts[1:]).label("week"), table.c.level, table.c.interactions)
+            .where(*_about_themes(table, [theme.id]), *_days(table, period), *_rows(table, user, filters)).subquery())
+    stored = select(rows.c.week, rows.c.level, func.sum(rows.c.interactions)).group_by(rows.c.week, rows.c.level)
+    live = []
+    own = own_confidential(user)
+    if own is not None:
+        moments = (select(bucket(Interaction.occurred_at, period.week_edges()).label("week"), Interaction.level)
+                   .where(probed_about_theme(theme.id), Interaction.occurred_at >= period.starts_at,
+                          Interaction.occurred_at < period.ends_at, *_narrowed(user, filters, visible=own))
+                   .subquery())
+        live.append(select(moments.c.week, moments.c.level, func.count()).group_by(moments.c.week, moments.c.level))
     values = {level: [0] * len(starts) for level in Level}
-    for number, level, count in db.session.execute(query):
+    for (number, level), (count,) in _counted(2, stored, *live).items():
         values[Level(level)][number] = count
     return Series(starts, values)
 
@@ -385,25 +467,30 @@ def per_arena_by_level(user: User, theme: Theme, filters: Filters, all_arenas: l
     """Contactmomenten about the opgave in the period per network (one that
     involves two networks counts in both) and per level."""
     period = filters.period
-    base = [about_theme(theme.id), Interaction.occurred_at >= period.starts_at,
-            Interaction.occurred_at < period.ends_at, *_narrowed(user, filters, arena=False)]
+    table = NETWORK_DAILY_COUNTS
     arena_ids = [filters.arena_id] if filters.arena_id is not None else None
-    per_arena = (select(Organisation.arena_id.label("arena_id"), Interaction.level.label("level"),
+    stored = (select(table.c.arena_id, table.c.level, func.sum(table.c.interactions))
+              .where(*_about_themes(table, [theme.id]), *_days(table, period), *_rows(table, user, filters))
+              .group_by(table.c.arena_id, table.c.level))
+    live = []
+    own = own_confidential(user)
+    if own is not None:
+        base = [probed_about_theme(theme.id), Interaction.occurred_at >= period.starts_at,
+                Interaction.occurred_at < period.ends_at, *_narrowed(user, filters, arena=False, visible=own)]
+        live.append(select(Organisation.arena_id.label("arena_id"), Interaction.level.label("level"),
                         func.count(Interaction.id.distinct()).label("n"))
                  .select_from(Interaction)
                  .join(interaction_organisations, interaction_organisations.c.interaction_id == Interaction.id)
                  .join(Organisation, Organisation.id == interaction_organisations.c.organisation_id)
                  .where(Organisation.arena_id.is_not(None), *base)
-                 .group_by(Organisation.arena_id, Interaction.level))
-    # Counted for every network and picked afterwards: a condition on the
-    # network would lead SQLite to walk all of its organisations' links.
-    parts = [per_arena]
-    if arena_ids is None:
-        parts.append(select(NO_ARENA, Interaction.level, func.count())
-                     .where(without_arena(), *base).group_by(Interaction.level))
+                    .group_by(Organisation.arena_id, Interaction.level))
+        if arena_ids is None:
+            live.append(select(NO_ARENA, Interaction.level, func.count())
+                        .where(without_arena(), *base).group_by(Interaction.level))
     counts: dict[int | None, dict[Level, int]] = {}
-    for arena_id, level, count in db.session.execute(union_all(*parts)):
-        counts.setdefault(arena_id, dict.fromkeys(Level, 0))[Level(level)] = count
+    for (arena_id, level), (count,) in _counted(2, stored, *live).items():
+        if arena_ids is None or arena_id in arena_ids:
+            counts.setdefault(arena_id, dict.fromkeys(Level, 0))[Level(level)] = count
     shown = [arena for arena in all_arenas if arena_ids is None or arena.id in arena_ids]
     rows = [ArenaCount(arena, counts.get(arena.id, dict.fromkeys(Level, 0))) for arena in shown]
     if arena_ids is None:
@@ -457,32 +544,45 @@ def strategy_matrix(user: User, filters: Filters, all_themes: list[Theme], all_a
     opgaven or involves two networks counts in each cell it belongs to, so
     the totals count each contactmoment once and are not the sums of the cells."""
     period = filters.period
-    base = [Interaction.occurred_at >= period.starts_at, Interaction.occurred_at < period.ends_at,
-            *_narrowed(user, filters, arena=False)]
-    distinct = func.count(Interaction.id.distinct())
-    theme_id = Priority.theme_id
+    network, daily = NETWORK_DAILY_COUNTS, DAILY_COUNTS
+    stored_cells = (select(network.c.theme_id, network.c.arena_id, func.sum(network.c.interactions))
+                    .where(*_about_themes(network, [theme.id for theme in all_themes]), *_days(network, period),
+                           *_rows(network, user, filters))
+                    .group_by(network.c.theme_id, network.c.arena_id))
+    stored_totals = [
+        select(network.c.arena_id, func.sum(network.c.interactions))
+        .where(*_about_everything(network), *_days(network, period), *_rows(network, user, filters))
+        .group_by(network.c.arena_id),
+        select(literal(-1), func.sum(daily.c.interactions))
+        .where(*_about_everything(daily), *_days(daily, period), *_rows(daily, user, filters))]
+    live_cells, live_totals = [], []
+    own = own_confidential(user)
+    if own is not None:
+        base = [Interaction.occurred_at >= period.starts_at, Interaction.occurred_at < period.ends_at,
+                *_narrowed(user, filters, arena=False, visible=own)]
+        distinct = func.count(Interaction.id.distinct())
+        theme_id = Priority.theme_id
 
-    def by_theme(*columns):
-        return (select(theme_id, *columns).select_from(Interaction)
-                .join(interaction_priorities, interaction_priorities.c.interaction_id == Interaction.id)
-                .join(Priority, Priority.id == interaction_priorities.c.priority_id))
+        def by_theme(*columns):
+            return (select(theme_id, *columns).select_from(Interaction)
+                    .join(interaction_priorities, interaction_priorities.c.interaction_id == Interaction.id)
+                    .join(Priority, Priority.id == interaction_priorities.c.priority_id))
 
-    def with_arena(query):
-        return (query.join(interaction_organisations, interaction_organisations.c.interaction_id == Interaction.id)
-                .join(Organisation, Organisation.id == interaction_organisations.c.organisation_id))
+        def with_arena(query):
+            return (query.join(interaction_organisations, interaction_organisations.c.interaction_id == Interaction.id)
+                    .join(Organisation, Organisation.id == interaction_organisations.c.organisation_id))
 
-    cells_query = union_all(
-        with_arena(by_theme(Organisation.arena_id, distinct)).where(Organisation.arena_id.is_not(None), *base)
-        .group_by(theme_id, Organisation.arena_id),
-        by_theme(NO_ARENA, distinct).where(without_arena(), *base).group_by(theme_id))
-    cells = {(theme, arena): count for theme, arena, count in db.session.execute(cells_query)}
-
-    totals_query = union_all(
-        with_arena(select(Organisation.arena_id, distinct).select_from(Interaction))
-        .where(Organisation.arena_id.is_not(None), *base).group_by(Organisation.arena_id),
-        select(NO_ARENA, func.count()).where(without_arena(), *base),
-        select(literal(-1), func.count()).where(*base))
-    arena_totals = {arena_id: count for arena_id, count in db.session.execute(totals_query)}
+        live_cells = [
+            with_arena(by_theme(Organisation.arena_id, distinct)).where(Organisation.arena_id.is_not(None), *base)
+            .group_by(theme_id, Organisation.arena_id),
+            by_theme(NO_ARENA, distinct).where(without_arena(), *base).group_by(theme_id)]
+        live_totals = [
+            with_arena(select(Organisation.arena_id, distinct).select_from(Interaction))
+            .where(Organisation.arena_id.is_not(None), *base).group_by(Organisation.arena_id),
+            select(NO_ARENA, func.count()).where(without_arena(), *base),
+            select(literal(-1), func.count()).where(*base)]
+    cells = {key: count for key, (count,) in _counted(2, stored_cells, *live_cells).items()}
+    arena_totals = {arena_id: count for (arena_id,), (count,) in _counted(1, *stored_totals, *live_totals).items()}
     total = arena_totals.pop(-1, 0)
     # Each contactmoment falls in one month: the trend's months add up to the opgave's total.
     theme_totals = {theme_id: sum(counts) for theme_id, counts in monthly.values.items()}
@@ -491,17 +591,26 @@ def strategy_matrix(user: User, filters: Filters, all_themes: list[Theme], all_a
 
 def monthly_by_theme(user: User, filters: Filters, all_themes: list[Theme]) -> Series:
     period = filters.period
-    rows = (select(Priority.theme_id, bucket(Interaction.occurred_at, period.month_edges()).label("month"),
-                   Interaction.id.label("interaction_id")).select_from(Interaction)
-            .join(interaction_priorities, interaction_priorities.c.interaction_id == Interaction.id)
-            .join(Priority, Priority.id == interaction_priorities.c.priority_id)
-            .where(Interaction.occurred_at >= period.starts_at, Interaction.occurred_at < period.ends_at,
-                   *_narrowed(user, filters, arena=False)).subquery())
-    query = (select(rows.c.theme_id, rows.c.month, func.count(rows.c.interaction_id.distinct()))
-             .group_by(rows.c.theme_id, rows.c.month))
     starts = period.months()
+    table = DAILY_COUNTS
+    rows = (select(table.c.theme_id, bucket(table.c.day, starts[1:]).label("month"), table.c.interactions)
+            .where(*_about_themes(table, [theme.id for theme in all_themes]), *_days(table, period),
+                   *_rows(table, user, filters)).subquery())
+    stored = select(rows.c.theme_id, rows.c.month, func.sum(rows.c.interactions)).group_by(rows.c.theme_id,
+                                                                                          rows.c.month)
+    live = []
+    own = own_confidential(user)
+    if own is not None:
+        moments = (select(Priority.theme_id, bucket(Interaction.occurred_at, period.month_edges()).label("month"),
+                          Interaction.id.label("interaction_id")).select_from(Interaction)
+                   .join(interaction_priorities, interaction_priorities.c.interaction_id == Interaction.id)
+                   .join(Priority, Priority.id == interaction_priorities.c.priority_id)
+                   .where(Interaction.occurred_at >= period.starts_at, Interaction.occurred_at < period.ends_at,
+                          *_narrowed(user, filters, arena=False, visible=own)).subquery())
+        live.append(select(moments.c.theme_id, moments.c.month, func.count(moments.c.interaction_id.distinct()))
+                    .group_by(moments.c.theme_id, moments.c.month))
     values = {theme.id: [0] * len(starts) for theme in all_themes}
-    for theme_id, number, count in db.session.execute(query):
+    for (theme_id, number), (count,) in _counted(2, stored, *live).items():
         values[theme_id][number] = count
     return Series(starts, values)
 

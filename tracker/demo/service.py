@@ -5,6 +5,7 @@ at a time: 250,000 contactmomenten take well under a minute.
 """
 
 import random
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
 
@@ -12,12 +13,14 @@ from sqlalchemy import func, insert, select, text
 
 from ..auth.models import Role, User
 from ..auth.passwords import hash_password
+from ..dashboards import aggregates as daily_counts
 from ..extensions import db
 from ..interactions.models import (
     FollowUp, Interaction, InteractionKind, Level, interaction_contacts, interaction_organisations,
     interaction_participants, interaction_priorities,
 )
 from ..relations.models import Contact, Organisation, OrganisationKind
+from ..stakeholders.models import Attitude, Influence, Stakeholder, StakeholderAction, StakeholderChange
 from ..strategy.models import Arena, Engagement, Priority, engagement_organisations
 
 DEMO_PASSWORD = "demo-wachtwoord-2026"
@@ -50,6 +53,44 @@ SUBJECTS = ["Overleg over {}", "Werkbezoek {}", "Telefoongesprek over {}", "Posi
             "Bestuurlijk overleg {}", "Rondetafel {}", "Voorbereiding debat {}", "Lunch over {}"]
 
 
+STAKEHOLDERS_PER_PRIORITY = (5, 3)  # organisations, contact persons
+
+
+def add_stakeholders(rng: random.Random, now: datetime, organisation_ids: list[int], contact_ids: list[int],
+                     user_ids: list[int]) -> None:
+    """A small stakeholder map per priority, each entry with its history (a
+    third of them moved once, a month after they were added): two bulk inserts.
+    Priorities that have a map already keep it."""
+    mapped = set(db.session.scalars(select(Stakeholder.priority_id).distinct()))
+    entries, changes = [], []
+    for priority_id in db.session.scalars(select(Priority.id).order_by(Priority.id)):
+        if priority_id in mapped:
+            continue
+        chosen = [(organisation_id, None) for organisation_id in
+                  rng.sample(organisation_ids, min(STAKEHOLDERS_PER_PRIORITY[0], len(organisation_ids)))]
+        chosen += [(None, contact_id) for contact_id in
+                   rng.sample(contact_ids, min(STAKEHOLDERS_PER_PRIORITY[1], len(contact_ids)))]
+        for organisation_id, contact_id in chosen:
+            added = now - timedelta(days=rng.randint(40, 400))
+            influence, attitude = rng.choice(list(Influence)), rng.choice(list(Attitude))
+            author = rng.choice(user_ids)
+            relation = {"priority_id": priority_id, "organisation_id": organisation_id, "contact_id": contact_id}
+            # Every row with the same columns: one multi-row insert.
+            changes.append({**relation, "action": StakeholderAction.ADDED, "changed_at": added,
+                            "changed_by_id": author, "old_influence": None, "new_influence": influence,
+                            "old_attitude": None, "new_attitude": attitude})
+            if rng.random() < 0.33:
+                moved = rng.choice([item for item in Attitude if item != attitude])
+                changes.append({**relation, "action": StakeholderAction.CHANGED,
+                                "changed_at": added + timedelta(days=30), "changed_by_id": author,
+                                "old_influence": influence, "new_influence": influence, "old_attitude": attitude,
+                                "new_attitude": moved})
+                attitude, added = moved, added + timedelta(days=30)
+            entries.append({**relation, "influence": influence, "attitude": attitude, "updated_at": added})
+    bulk(Stakeholder.__table__, entries)
+    bulk(StakeholderChange.__table__, changes)
+
+
 @dataclass
 class DemoResult:
     users: int
@@ -69,6 +110,27 @@ def bulk(table, rows: list[dict]) -> None:
         db.session.execute(insert(table), rows[start:start + CHUNK])
 
 
+@contextmanager
+def full_text_index_built_once(*tables: str):
+    """On SQLite, the full-text tables are filled by a trigger per inserted
+    row; for a bulk load it is quicker to leave the triggers out and index
+    the whole table once afterwards (FTS5's 'rebuild'). Same transaction:
+    if the load fails, the triggers come back with the rollback."""
+    if db.session.get_bind().dialect.name != "sqlite":
+        yield
+        return
+    triggers = {table: db.session.scalar(text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = :name"),
+                                         {"name": f"{table}_fts_insert"}) for table in tables}
+    for table, sql in triggers.items():
+        if sql:
+            db.session.execute(text(f"DROP TRIGGER {table}_fts_insert"))
+    yield
+    for table, sql in triggers.items():
+        if sql:
+            db.session.execute(text(f"INSERT INTO {table}_fts({table}_fts) VALUES ('rebuild')"))
+            db.session.execute(text(sql))
+
+
 def next_id(model) -> int:
     return (db.session.scalar(select(func.max(model.id))) or 0) + 1
 
@@ -78,6 +140,13 @@ def generate(*, interactions: int, contacts: int, organisations: int, users: int
     """Adds demo data until the database holds at least the given numbers of
     users and organisations, and adds the given numbers of contacts and
     contactmomenten. Flushes; the caller commits."""
+    with full_text_index_built_once("organisations", "contacts", "interactions"):
+        return _generate(interactions=interactions, contacts=contacts, organisations=organisations, users=users,
+                         seed=seed, now=now)
+
+
+def _generate(*, interactions: int, contacts: int, organisations: int, users: int, seed: int,
+              now: datetime | None) -> DemoResult:
     rng = random.Random(seed)
     now = now or datetime.now(timezone.utc)
     start = now - timedelta(days=5 * 365)
@@ -170,6 +239,7 @@ def generate(*, interactions: int, contacts: int, organisations: int, users: int
         bulk(interaction_priorities, prios)
         bulk(interaction_participants, participants)
         bulk(FollowUp.__table__, actions)
+    add_stakeholders(rng, now, organisation_ids, contact_ids, user_ids)
     if db.session.get_bind().dialect.name == "postgresql":
         # The rows above came with their ids, which PostgreSQL's sequences do
         # not see: move them past the highest, or the app's next insert fails.
@@ -178,5 +248,7 @@ def generate(*, interactions: int, contacts: int, organisations: int, users: int
             db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                     f"(SELECT coalesce(max(id), 1) FROM {table}))"))
     db.session.flush()
+    # The rows went in past the session: the dashboards' daily counts are recounted.
+    daily_counts.rebuild()
     return DemoResult(users=len(user_rows), organisations=len(organisation_rows), contacts=contacts,
                       interactions=interactions, follow_ups=follow_ups)

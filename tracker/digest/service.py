@@ -6,16 +6,18 @@ from datetime import date, datetime, timedelta
 
 from flask import current_app, render_template
 from flask_babel import gettext as _
-from sqlalchemy import and_, exists, func, or_, select, true
+from sqlalchemy import and_, distinct, exists, func, or_, select, true
 from sqlalchemy.orm import selectinload
 
 from ..auth.models import Role, User
+from ..dashboards.models import DAILY_COUNTS
 from ..database import insert_ignoring_duplicates, utcnow
 from ..extensions import db
 from ..interactions.models import FollowUp, Interaction, interaction_priorities
 from ..interactions.service import visible_to
 from ..neglect import service as neglect
 from ..neglect.models import NeglectFlag
+from ..stakeholders import service as stakeholders
 from ..strategy.models import KeyMoment, Priority, PriorityStatusChange, Theme, key_moment_priorities
 from .models import OutboxMessage, OutboxStatus
 from .weeks import Week
@@ -57,6 +59,8 @@ class Digest:
     overdue_total: int = 0
     key_moments: list[KeyMoment] = field(default_factory=list)
     status_changes: list[PriorityStatusChange] = field(default_factory=list)
+    # High influence on a followed priority's stakeholder map, not contacted within the cadence.
+    uncontacted_stakeholders: list = field(default_factory=list)
 
     @property
     def subject(self) -> str:
@@ -115,27 +119,38 @@ def compute_digest(user: User, week: Week, themes: list[Theme], viewer: User | N
     everything = len(theme_ids) == db.session.scalar(select(func.count()).select_from(Theme))
     digest = Digest(user=user, week=week, themes=themes)
     start, end = utc_range(week.monday, week.next_monday)
-    history_start, _ = utc_range(week.shifted(-AVERAGE_WEEKS).monday, week.monday)
     followed_priorities = select(Priority.id).where(Priority.theme_id.in_(theme_ids))
     # Every contactmoment has a priority: following all opgaven needs no test.
     on_themes = true() if everything else exists().where(
         interaction_priorities.c.interaction_id == Interaction.id,
         interaction_priorities.c.priority_id.in_(followed_priorities))
 
-    theme_of = dict(db.session.execute(select(Priority.id, Priority.theme_id)).all())
-
-    def per_theme(since: datetime, until: datetime) -> Counter:
+    def per_theme(first: date, end: date) -> Counter:
+        """Contactmomenten per opgave on the local days from `first` up to `end`."""
+        if all(reader.sees_all_confidential for reader in readers):
+            # The dashboards' daily counts per opgave (a contactmoment once per opgave).
+            return Counter(dict(db.session.execute(
+                select(DAILY_COUNTS.c.theme_id, func.sum(DAILY_COUNTS.c.interactions))
+                .where(DAILY_COUNTS.c.theme_id.in_(theme_ids), DAILY_COUNTS.c.priority_id.is_(None),
+                       DAILY_COUNTS.c.day >= first, DAILY_COUNTS.c.day < end)
+                .group_by(DAILY_COUNTS.c.theme_id)).all()))
+        # Otherwise live, leaving out the confidential ones the readers may not see.
         # The period's links, found through the contactmomenten's time, and
-        # counted here: a join to the priorities would make the planner walk
-        # every link of every priority.
-        links = db.session.execute(
-            select(interaction_priorities.c.interaction_id, interaction_priorities.c.priority_id)
+        # counted in SQL (a contactmoment once per opgave). "+ 0": each link's
+        # priority looked up by key; joined on the priority's index the
+        # planner would walk every link of every priority.
+        since, until = utc_range(first, end)
+        counts = db.session.execute(
+            select(Priority.theme_id, func.count(distinct(interaction_priorities.c.interaction_id)))
+            .select_from(interaction_priorities)
             .join(Interaction, Interaction.id == interaction_priorities.c.interaction_id)
-            .where(Interaction.occurred_at >= since, Interaction.occurred_at < until, seen))
-        return Counter(theme for _, theme in {(interaction_id, theme_of[priority_id])
-                                              for interaction_id, priority_id in links})
+            .join(Priority, Priority.id == interaction_priorities.c.priority_id + 0)
+            .where(Interaction.occurred_at >= since, Interaction.occurred_at < until, seen)
+            .group_by(Priority.theme_id))
+        return Counter(dict(counts.all()))
 
-    this_week, before = per_theme(start, end), per_theme(history_start, start)
+    this_week = per_theme(week.monday, week.next_monday)
+    before = per_theme(week.shifted(-AVERAGE_WEEKS).monday, week.monday)
     digest.activity = [ThemeActivity(theme, this_week.get(theme.id, 0), before.get(theme.id, 0) / AVERAGE_WEEKS)
                        for theme in themes]
     in_week = (Interaction.occurred_at >= start, Interaction.occurred_at < end, seen, on_themes)
@@ -155,7 +170,9 @@ def compute_digest(user: User, week: Week, themes: list[Theme], viewer: User | N
     on_followed = true() if everything else exists().where(
         interaction_priorities.c.interaction_id == FollowUp.interaction_id,
         interaction_priorities.c.priority_id.in_(followed_priorities))
-    visible = exists().where(Interaction.id == FollowUp.interaction_id, seen)
+    # Whoever sees every contactmoment needs no look-up of each follow-up's one.
+    visible = true() if all(reader.sees_all_confidential for reader in readers) else exists().where(
+        Interaction.id == FollowUp.interaction_id, seen)
     overdue = (FollowUp.completed_at.is_(None), FollowUp.due_date < week.next_monday, on_followed, visible)
     digest.overdue_total = db.session.scalar(select(func.count()).select_from(FollowUp).where(*overdue))
     digest.overdue = list(db.session.scalars(
@@ -176,6 +193,8 @@ def compute_digest(user: User, week: Week, themes: list[Theme], viewer: User | N
                PriorityStatusChange.changed_at < end)
         .order_by(PriorityStatusChange.changed_at)
         .options(selectinload(PriorityStatusChange.priority).selectinload(Priority.theme))))
+    digest.uncontacted_stakeholders = stakeholders.uncontacted_high_influence(
+        followed_priorities, seen, min(week.next_monday - timedelta(days=1), neglect.today()))
     return digest
 
 

@@ -8,7 +8,7 @@ from ..forms import as_choices
 from ..labels import label
 from ..relations.service import organisation_choices
 from ..strategy.models import BidStatus, FundingStream
-from ..strategy.service import priorities_by_theme
+from ..strategy.service import offer_priorities
 from ..views import FAILED, run_service
 from .. import workbook
 from . import service
@@ -48,9 +48,7 @@ def provider(stream: FundingStream) -> str | None:
 
 def form_choices(form: FundingStreamForm):
     form.provider_id.choices = as_choices(organisation_choices(), blank=_("— geen —"))
-    grouped = priorities_by_theme()
-    form.priority_ids.choices = as_choices((priority.id, f"{priority.code} {priority.title}")
-                                           for _theme, priorities in grouped for priority in priorities)
+    grouped = offer_priorities(form.priority_ids)
     return grouped
 
 

@@ -9,7 +9,7 @@ from datetime import date, time, timedelta
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import exists, or_, select
+from sqlalchemy import exists, func, or_, select
 from wtforms import SelectField, StringField, ValidationError
 
 from ..auth.models import User
@@ -153,10 +153,31 @@ def read(form: FilterForm, author: User | None = None) -> Filters:
         author_id=author.id if author is not None else None)
 
 
-def _linked(link, column, condition):
-    """EXISTS a link row for this contactmoment meeting the condition: quick
-    when many contactmomenten qualify and the list is read in date order."""
-    return exists().where(link.c.interaction_id == Interaction.id, column.in_(condition))
+def _linked(link, column, model, condition):
+    """EXISTS a link from this contactmoment to a record of `model` (through
+    the link's `column`) meeting the condition: quick when many contactmomenten
+    qualify and the list is read in date order. A join, not `column IN (the
+    records)`: SQLite would otherwise try each of a network's hundred
+    organisations against every contactmoment it walks past."""
+    return exists().where(link.c.interaction_id == Interaction.id, model.id == column, condition)
+
+
+# A contact filter that matches more links than this (a common surname) walks
+# the list in date order, testing each contactmoment; fewer are looked up by id
+# and sorted. Either way the first page costs a few thousand rows at most.
+FEW_CONTACT_LINKS = 2000
+
+
+def _contact_condition(text: str):
+    hits = search.matching_contact_ids(text)
+    links = select(interaction_contacts.c.interaction_id).where(interaction_contacts.c.contact_id.in_(hits))
+    many = db.session.scalar(select(func.count()).select_from(links.limit(FEW_CONTACT_LINKS + 1).subquery()))
+    if many > FEW_CONTACT_LINKS:
+        # "+ 0": each contactmoment's few links are found by its id, then
+        # compared with the hits; not every hit looked up for every contactmoment.
+        return exists().where(interaction_contacts.c.interaction_id == Interaction.id,
+                              (interaction_contacts.c.contact_id + 0).in_(hits))
+    return Interaction.id.in_(links)
 
 
 def conditions(filters: Filters, *, with_terms: bool = True) -> list:
@@ -170,23 +191,21 @@ def conditions(filters: Filters, *, with_terms: bool = True) -> list:
     if filters.date_to:
         result.append(Interaction.occurred_at < from_local(filters.date_to + timedelta(days=1), time.min))
     if filters.theme_id is not None:
-        result.append(_linked(interaction_priorities, interaction_priorities.c.priority_id,
-                              select(Priority.id).where(Priority.theme_id == filters.theme_id)))
+        result.append(_linked(interaction_priorities, interaction_priorities.c.priority_id, Priority,
+                              Priority.theme_id == filters.theme_id))
     if filters.priority_id is not None:
         result.append(exists().where(interaction_priorities.c.interaction_id == Interaction.id,
                                      interaction_priorities.c.priority_id == filters.priority_id))
     if filters.arena_id is not None:
-        result.append(_linked(interaction_organisations, interaction_organisations.c.organisation_id,
-                              select(Organisation.id).where(Organisation.arena_id == filters.arena_id)))
+        result.append(_linked(interaction_organisations, interaction_organisations.c.organisation_id, Organisation,
+                              Organisation.arena_id == filters.arena_id))
     if filters.organisation_id is not None:
         # One organisation has few contactmomenten: start from its index.
         result.append(Interaction.id.in_(
             select(interaction_organisations.c.interaction_id)
             .where(interaction_organisations.c.organisation_id == filters.organisation_id)))
     if filters.contact:
-        result.append(Interaction.id.in_(
-            select(interaction_contacts.c.interaction_id)
-            .where(interaction_contacts.c.contact_id.in_(search.matching_contact_ids(filters.contact)))))
+        result.append(_contact_condition(filters.contact))
     if filters.colleague_id is not None:
         result.append(or_(Interaction.author_id == filters.colleague_id, exists().where(
             interaction_participants.c.interaction_id == Interaction.id,

@@ -2,6 +2,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from flask_wtf.i18n import translations as wtforms_translations
 from wtforms import (
     BooleanField, EmailField, FieldList, Form, FormField, HiddenField, SelectField, StringField,
@@ -12,6 +13,7 @@ from ..forms import (
     DateField, MultiCheckboxField, as_choices, check_choice, chosen, clean_text, email_address, max_length, optional, optional_int, required,
 )
 from ..labels import choices
+from ..relations.forms import contact_picker, organisation_picker
 from .models import InteractionKind, Level
 
 EARLIEST = date(2000, 1, 1)
@@ -59,6 +61,39 @@ class FollowUpForm(Form):
             raise ValidationError(_l("Beschrijf de afspraak of actie, of laat de hele regel leeg."))
 
 
+class OfferedContactForm(Form):
+    """An address read from an invitation or e-mail that no contact or colleague has:
+    added as a new contact only when ticked."""
+
+    class Meta:
+        def get_translations(self, form):
+            return wtforms_translations
+
+    add = BooleanField(_l("Toevoegen als nieuwe contactpersoon"))
+    name = StringField(_l("Naam"), filters=[clean_text], validators=[max_length(200)])
+    function = StringField(_l("Functie"), filters=[clean_text], validators=[max_length(200)])
+    organisation_id = SelectField(_l("Organisatie"), coerce=optional_int, validate_choice=False)
+    email = EmailField(_l("E-mailadres"), filters=[clean_text],
+                       validators=[required(_l("Vul het e-mailadres in.")), max_length(254), email_address()])
+
+    def validate(self, extra_validators=None) -> bool:
+        # A row left unticked is not added, so whatever it holds is not checked.
+        if not self.add.data:
+            return True
+        return super().validate(extra_validators)
+
+    def validate_name(self, field):
+        if not field.data:
+            raise ValidationError(_l("Vul de naam van de nieuwe contactpersoon in."))
+
+    def validate_organisation_id(self, field):
+        check_choice(field)
+
+
+# An invitation names at most parse.MAX_ATTENDEES people; the form offers this many as new contacts.
+MAX_OFFERED_CONTACTS = 20
+
+
 class InteractionForm(FlaskForm):
     occurred_on = DateField(_l("Datum"), validators=[chosen(INVALID_DATE)])
     occurred_time = TimeField(_l("Tijd"), validators=[chosen(_l("Vul een tijd in, zoals 14:30."))])
@@ -70,18 +105,22 @@ class InteractionForm(FlaskForm):
                           validators=[required(_l("Vul een onderwerp in.")), max_length(200)])
     summary = TextAreaField(_l("Samenvatting"), filters=[clean_text], validators=[max_length(20000)])
     outcome = TextAreaField(_l("Uitkomst en afspraken"), filters=[clean_text], validators=[max_length(20000)])
-    contact_ids = MultiCheckboxField(_l("Contactpersonen"), coerce=int)
-    organisation_ids = MultiCheckboxField(_l("Organisaties"), coerce=int)
+    contact_ids = contact_picker(_l("Contactpersonen"))
+    organisation_ids = organisation_picker(_l("Organisaties"))
     new_contact_name = StringField(_l("Naam"), filters=[clean_text], validators=[max_length(200)])
     new_contact_function = StringField(_l("Functie"), filters=[clean_text], validators=[max_length(200)])
-    new_contact_organisation_id = SelectField(_l("Organisatie"), coerce=optional_int, validate_choice=False)
+    new_contact_organisation_id = SelectField(_l("Organisatie"), coerce=optional_int, validate_choice=False,
+                                              description=_l("Kies eerst de organisatie bij Organisaties."))
     new_contact_email = EmailField(_l("E-mailadres"), filters=[clean_text],
                                    validators=[optional(), max_length(254), email_address()])
+    new_contacts = FieldList(FormField(OfferedContactForm), min_entries=0, max_entries=MAX_OFFERED_CONTACTS)
     participant_ids = MultiCheckboxField(_l("Collega's en bestuurders"), coerce=int)
     priority_ids = MultiCheckboxField(_l("Strategische prioriteiten"), coerce=int)
     follow_ups = FieldList(FormField(FollowUpForm), min_entries=2)
     confidential = BooleanField(_l("Vertrouwelijk"), description=_l(
         "Alleen zichtbaar voor u, de collega's die deelnamen, managers en directeuren."))
+    # The inbound mailbox's draft this form was filled from (tracker.capture.drafts).
+    draft_id = HiddenField(filters=[optional_int])
 
     def validate_occurred_on(self, field):
         if field.data is not None and field.data < EARLIEST:
@@ -97,6 +136,14 @@ class InteractionForm(FlaskForm):
     def validate_new_contact_email(self, field):
         if field.data and not self.new_contact_name.data:
             raise ValidationError(_l("Vul ook de naam van de nieuwe contactpersoon in."))
+
+
+class CaptureUploadForm(FlaskForm):
+    """A meeting invitation or e-mail to fill the logging form with; nothing is stored."""
+
+    file = FileField(_l("Uitnodiging of e-mail"), validators=[FileRequired(_l("Kies een bestand."))],
+                     description=_l("Een uitnodiging (.ics) of een e-mail die in Outlook is opgeslagen als .eml, "
+                                    "hoogstens 2 MB. Sleep het bestand hierheen of kies het."))
 
 
 class DeleteForm(FlaskForm):

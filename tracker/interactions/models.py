@@ -36,7 +36,8 @@ interaction_contacts = Table(
     Column("interaction_id", ForeignKey("interactions.id", ondelete="CASCADE"), primary_key=True),
     Column("contact_id", ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True, index=True),
     Column("occurred_at", UTCDateTime),
-    Index("ix_interaction_contacts_contact_occurred", "contact_id", "occurred_at"),
+    # A person's history newest first, ties by contactmoment, straight from the index.
+    Index("ix_interaction_contacts_contact_history", "contact_id", "occurred_at", "interaction_id"),
 )
 interaction_organisations = Table(
     "interaction_organisations", db.metadata,
@@ -44,7 +45,8 @@ interaction_organisations = Table(
     Column("organisation_id", ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True,
            index=True),
     Column("occurred_at", UTCDateTime),
-    Index("ix_interaction_organisations_organisation_occurred", "organisation_id", "occurred_at"),
+    Index("ix_interaction_organisations_organisation_history", "organisation_id", "occurred_at",
+          "interaction_id"),
 )
 interaction_participants = Table(
     "interaction_participants", db.metadata,

@@ -7,15 +7,17 @@ from flask_login import current_user
 from ..errors import NotAllowed
 from ..extensions import db
 from ..formatting import from_local, local_today, local_zone, to_local
-from ..forms import as_choices
+from ..forms import MAX_ID, as_choices, chosen_choices, picker_searching
 from ..views import FAILED, run_service
-from ..relations.service import contact_choices, organisation_choices
-from ..strategy.service import priorities_by_theme
+from ..strategy.service import offer_priorities
 from ..auth.service import colleague_choices
 from ..audit import service as audit
 from ..search import service as search
+from ..capture import drafts, prefill
+from ..capture.parse import MAX_FILE_BYTES, Capture, CaptureError, parse_file
+from ..main.errors import render_error
 from . import export, filters, service
-from .forms import DeleteForm, InteractionForm
+from .forms import CaptureUploadForm, DeleteForm, InteractionForm
 from .models import FollowUp, Interaction, InteractionKind, Level
 
 bp = Blueprint("interactions", __name__, url_prefix="/contactmomenten")
@@ -23,17 +25,16 @@ bp = Blueprint("interactions", __name__, url_prefix="/contactmomenten")
 
 def populate_choices(form: InteractionForm) -> dict:
     """Fills the form's lists; returns the priorities grouped by opgave."""
-    organisations = organisation_choices()
-    form.contact_ids.choices = as_choices(contact_choices())
-    form.organisation_ids.choices = as_choices(organisations)
-    form.new_contact_organisation_id.choices = as_choices(organisations, blank=_("— geen —"))
+    # Contacts and organisations are chosen by search (PickerField); the new
+    # contact's organisation among the organisations chosen, read when used.
+    form.new_contact_organisation_id.choices = lambda: chosen_choices(
+        form.organisation_ids, form.new_contact_organisation_id, blank=_("— geen —"))
     colleagues = colleague_choices()
     form.participant_ids.choices = as_choices(colleagues)
     for entry in form.follow_ups:
         entry.form.owner_id.choices = as_choices(colleagues, blank=_("— kies —"))
-    grouped = priorities_by_theme()
-    form.priority_ids.choices = as_choices((priority.id, f"{priority.code} {priority.title}")
-                                           for _theme, priorities in grouped for priority in priorities)
+    grouped = offer_priorities(form.priority_ids)
+    prefill.offer_organisations(form)
     return grouped
 
 
@@ -54,7 +55,11 @@ def form_to_data(form: InteractionForm) -> service.InteractionData:
         new_contact = service.NewContactData(
             name=form.new_contact_name.data, function=form.new_contact_function.data,
             organisation_id=form.new_contact_organisation_id.data, email=form.new_contact_email.data)
+    offered = [service.NewContactData(name=entry.name.data, function=entry.function.data,
+                                      organisation_id=entry.organisation_id.data, email=entry.email.data)
+               for entry in (field.form for field in form.new_contacts) if entry.add.data]
     return service.InteractionData(
+        new_contacts=offered,
         occurred_at=from_local(form.occurred_on.data, form.occurred_time.data),
         kind=InteractionKind(form.kind.data), level=Level(form.level.data), subject=form.subject.data,
         summary=form.summary.data or "", outcome=form.outcome.data or "", confidential=form.confidential.data,
@@ -78,8 +83,14 @@ def get_visible(interaction_id: int) -> Interaction:
 
 
 def save(form: InteractionForm, interaction: Interaction | None):
-    """Stores the form in one transaction, or returns FAILED."""
-    return run_service(form, lambda: service.save_interaction(form_to_data(form), current_user, interaction))
+    """Stores the form in one transaction, or returns FAILED. A new contactmoment
+    filled from a mailbox draft settles that draft in the same transaction."""
+    def action():
+        saved = service.save_interaction(form_to_data(form), current_user, interaction)
+        if interaction is None and form.draft_id.data is not None:
+            drafts.confirm(form.draft_id.data, current_user, saved)
+        return saved
+    return run_service(form, action)
 
 
 def list_filters() -> tuple[filters.FilterForm, filters.Filters, bool]:
@@ -142,21 +153,94 @@ def export_list(file_format):
 
 @bp.route("/nieuw", methods=["GET", "POST"])
 def create():
+    if request.method == "GET" and "concept" in request.args:
+        return draft_form(request.args["concept"])
     form = InteractionForm()
     grouped = populate_choices(form)
     if request.method == "GET":
-        now = datetime.now(local_zone())
-        form.occurred_on.data = local_today()
-        form.occurred_time.data = (now - timedelta(minutes=now.minute % 15)).time().replace(second=0, microsecond=0)
+        set_now(form)
         form.organisation_ids.data = ids_from_query("organisatie")
         form.contact_ids.data = ids_from_query("contactpersoon")
         form.priority_ids.data = ids_from_query("prioriteit")
-    if form.validate_on_submit():
+    if not picker_searching(form) and form.validate_on_submit():
         interaction = save(form, None)
         if interaction is not FAILED:
             flash(_("Het contactmoment is vastgelegd."), "success")
             return redirect(url_for("interactions.show", interaction_id=interaction.id))
-    return render_template("interactions/form.html", form=form, grouped=grouped, interaction=None)
+    return render_template("interactions/form.html", form=form, grouped=grouped, interaction=None,
+                           upload_form=CaptureUploadForm(formdata=None))
+
+
+def set_now(form: InteractionForm) -> None:
+    """A new contactmoment starts at today's date and the last quarter hour."""
+    now = datetime.now(local_zone())
+    form.occurred_on.data = local_today()
+    form.occurred_time.data = (now - timedelta(minutes=now.minute % 15)).time().replace(second=0, microsecond=0)
+
+
+def render_captured(capture: Capture, *, source: str, draft_id: int | None = None,
+                    upload_form: CaptureUploadForm | None = None):
+    """The new-contactmoment form filled in from an invitation or e-mail, for
+    the user to check: nothing is stored until they save it. `source` names
+    where it came from (the file's name, or the mailbox)."""
+    form = InteractionForm(formdata=None)
+    set_now(form)
+    unknown = prefill.fill_form(form, capture)
+    form.draft_id.data = draft_id
+    grouped = populate_choices(form)
+    notice = {"source": source[:120], "left_out": unknown[len(form.new_contacts):],
+              "future": capture.starts_at is not None and capture.starts_at > datetime.now(local_zone())}
+    return render_template("interactions/form.html", form=form, grouped=grouped, interaction=None,
+                           upload_form=upload_form or CaptureUploadForm(formdata=None), captured=notice)
+
+
+def render_refused(upload_form: CaptureUploadForm, status: int = 200):
+    """The blank new-contactmoment form, with the upload's error next to the file field."""
+    form = InteractionForm(formdata=None)
+    set_now(form)
+    grouped = populate_choices(form)
+    return render_template("interactions/form.html", form=form, grouped=grouped, interaction=None,
+                           upload_form=upload_form), status
+
+
+@bp.route("/inlezen", methods=["POST"])
+def read_file():
+    """Reads an uploaded invitation or e-mail into the form; stores nothing."""
+    if "subject" in request.form and not request.files:
+        # The filled-in logging form posted back here (a picker's search button
+        # posts to the page's own address): it is the logging form's request.
+        return create()
+    upload_form = CaptureUploadForm()
+    if upload_form.validate_on_submit():
+        upload = upload_form.file.data
+        try:
+            capture = parse_file(upload.filename or "", upload.read(MAX_FILE_BYTES + 1))
+        except CaptureError as error:
+            upload_form.file.errors = [str(error)]
+        else:
+            return render_captured(capture, source=upload.filename or _("het bestand"), upload_form=upload_form)
+    return render_refused(upload_form)
+
+
+@bp.errorhandler(413)
+def too_large(error):
+    # The whole request is refused before the view runs; say so next to the file field.
+    if request.endpoint != "interactions.read_file":
+        return render_error(413)
+    db.session.rollback()
+    upload_form = CaptureUploadForm(formdata=None)
+    upload_form.file.errors = [_("Het bestand is groter dan 2 MB. Sla alleen de uitnodiging of het bericht op, "
+                                 "zonder grote bijlagen.")]
+    return render_refused(upload_form, 413)
+
+
+def draft_form(value: str):
+    """/contactmomenten/nieuw?concept=<id>: a draft from the inbound mailbox, the user's own and still open."""
+    draft_id = int(value) if value.isdecimal() and len(value) <= 10 and int(value) <= MAX_ID else None
+    capture = drafts.capture_for(current_user, draft_id) if draft_id is not None else None
+    if capture is None:
+        abort(404)
+    return render_captured(capture, source=_("het bericht dat u naar de postbus stuurde"), draft_id=draft_id)
 
 
 @bp.route("/<int:interaction_id>")
@@ -184,7 +268,7 @@ def edit(interaction_id):
         for follow_up in [*interaction.follow_ups, None]:
             form.follow_ups.append_entry(follow_up_entry(follow_up))
     grouped = populate_choices(form)
-    if form.validate_on_submit():
+    if not picker_searching(form) and form.validate_on_submit():
         if save(form, interaction) is not FAILED:
             flash(_("De wijzigingen zijn opgeslagen."), "success")
             return redirect(url_for("interactions.show", interaction_id=interaction.id))

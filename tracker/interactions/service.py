@@ -55,6 +55,9 @@ class InteractionData:
     follow_ups: list[FollowUpData] = field(default_factory=list)
     removed_follow_up_ids: list[int] = field(default_factory=list)
     new_contact: NewContactData | None = None
+    # Addresses read from an invitation or e-mail that the user chose to add;
+    # one that meanwhile belongs to a contact links that contact instead.
+    new_contacts: list[NewContactData] = field(default_factory=list)
 
 
 def visible_to(user: User):
@@ -130,6 +133,10 @@ def save_interaction(data: InteractionData, acting: User, interaction: Interacti
                 organisations.append(contact.organisation)
         db.session.add(contact)
         contacts.append(contact)
+    for offered in data.new_contacts:
+        contact = _offered_contact(offered)
+        if contact not in contacts:
+            contacts.append(contact)
     # A contact's organisation is part of the contact, so it is linked too:
     # the organisation's history then shows the contactmoment.
     for contact in contacts:
@@ -157,6 +164,21 @@ def save_interaction(data: InteractionData, acting: User, interaction: Interacti
                            .values(occurred_at=interaction.occurred_at))
     neglect.resolve_for_interaction(interaction)
     return interaction
+
+
+def _offered_contact(offered: NewContactData) -> Contact:
+    email = normalise_email(offered.email or "") or None
+    if email:
+        known = db.session.scalar(select(Contact).where(Contact.email == email).order_by(Contact.id).limit(1))
+        if known is not None:
+            return known
+    contact = Contact(name=offered.name, function=offered.function or None, email=email)
+    if offered.organisation_id is not None:
+        contact.organisation = db.session.get(Organisation, offered.organisation_id)
+        if contact.organisation is None:
+            raise DomainError(_l("Kies een organisatie uit de lijst."), field="new_contacts")
+    db.session.add(contact)
+    return contact
 
 
 def _save_follow_ups(interaction: Interaction, data: InteractionData) -> None:
@@ -228,8 +250,27 @@ def count_visible(user: User, *conditions) -> int:
     return db.session.scalar(select(func.count()).select_from(Interaction).where(visible_to(user), *conditions))
 
 
-def last_contact_at(user: User, *conditions) -> datetime | None:
-    return db.session.scalar(select(func.max(Interaction.occurred_at)).where(visible_to(user), *conditions))
+def history_of(user: User, column, relation_id: int, limit: int, offset: int = 0) -> list[Interaction]:
+    """The newest contactmomenten with one organisation or contact person that
+    the user may see; `column` is the link's organisation_id or contact_id.
+    Read backwards along the link's (relation, time, contactmoment) index, so
+    the page costs the same for a history of ten or of twenty thousand."""
+    link = column.table
+    query = (select(Interaction).join(link, link.c.interaction_id == Interaction.id)
+             .where(column == relation_id, visible_to(user))
+             .order_by(link.c.occurred_at.desc(), link.c.interaction_id.desc()).limit(limit).offset(offset))
+    return list(db.session.scalars(_with_links(query)))
+
+
+def count_history(user: User, column, relation_id: int, limit: int) -> tuple[int, bool]:
+    """How many of those the user may see, counted up to `limit`; and whether
+    there are more. Who sees everything is answered from the index alone."""
+    link = column.table
+    query = select(link.c.interaction_id).where(column == relation_id)
+    if not user.sees_all_confidential:
+        query = query.join(Interaction, Interaction.id == link.c.interaction_id).where(visible_to(user))
+    count = db.session.scalar(select(func.count()).select_from(query.limit(limit + 1).subquery()))
+    return min(count, limit), count > limit
 
 
 def load_for_page(interaction_id: int) -> Interaction | None:

@@ -77,6 +77,12 @@ class NeglectFlag(db.Model):
         return self.assignee or self.owner
 
 
+# Aandacht nodig lists the open flags most overdue first: read in this order,
+# a page stops after its fifty, however many flags are open.
+FLAGS_BY_OVERDUE = Index("ix_neglect_flags_status_overdue", NeglectFlag.status, NeglectFlag.days_overdue.desc(),
+                         NeglectFlag.id)
+
+
 class NeglectFlagEvent(db.Model):
     """The history of a flag: raised, snoozed, assigned, reopened, resolved."""
 

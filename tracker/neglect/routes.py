@@ -8,6 +8,7 @@ from ..extensions import db
 from ..formatting import nl_date
 from ..forms import as_choices, optional_int
 from ..relations.service import arenas
+from ..search.service import COUNT_LIMIT
 from ..strategy.service import themes
 from ..views import FAILED, run_service
 from . import service
@@ -31,9 +32,10 @@ def index():
     conditions = [*service.flag_conditions(theme_id=theme_id, arena_id=arena_id, owner_id=owner_id,
                                            include_snoozed=include_snoozed), service.visible_flags(current_user)]
     flags = service.list_flags(*conditions, limit=service.PAGE_SIZE + 1, offset=(page - 1) * service.PAGE_SIZE)
+    total, more = service.count_flags_up_to(COUNT_LIMIT, *conditions)
     return render_template(
         "neglect/index.html", flags=flags[:service.PAGE_SIZE], has_next=len(flags) > service.PAGE_SIZE,
-        page=page, total=service.count_flags(*conditions), themes=themes(), arenas=arenas(),
+        page=page, total=total, more=more, themes=themes(), arenas=arenas(),
         owners=login_colleague_choices(), theme_id=theme_id, arena_id=arena_id, owner_id=owner_id,
         include_snoozed=include_snoozed)
 

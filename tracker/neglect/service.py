@@ -14,8 +14,10 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, Integer, cast, exists, func, insert, literal, or_, select, true, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy import (
+    Date, Integer, String, cast, exists, func, insert, literal, or_, select, true, type_coerce, update,
+)
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..admin.models import Setting
 from ..auth.models import Role, User
@@ -502,10 +504,12 @@ def about_themes(theme_ids: list[int]):
     engaged = (select(engagement_organisations.c.organisation_id)
                .join(Engagement, Engagement.id == engagement_organisations.c.engagement_id)
                .where(Engagement.theme_id.in_(theme_ids)))
+    # Each follow-up's few priorities looked up by key, not each of the
+    # opgave's priorities tried against every follow-up.
     on_priorities = exists().where(
         FollowUp.id == NeglectFlag.follow_up_id,
         interaction_priorities.c.interaction_id == FollowUp.interaction_id,
-        interaction_priorities.c.priority_id.in_(select(Priority.id).where(Priority.theme_id.in_(theme_ids))))
+        Priority.id == interaction_priorities.c.priority_id, Priority.theme_id.in_(theme_ids))
     return or_(relation_organisation_id().in_(engaged), NeglectFlag.follow_up_id.is_not(None) & on_priorities)
 
 
@@ -532,6 +536,14 @@ def count_flags(*conditions) -> int:
     return db.session.scalar(select(func.count()).select_from(NeglectFlag).where(*conditions))
 
 
+def count_flags_up_to(limit: int, *conditions) -> tuple[int, bool]:
+    """How many flags meet the conditions, counted up to `limit`; and whether
+    there are more: a list page need not test every open flag to say so."""
+    count = db.session.scalar(select(func.count()).select_from(
+        select(NeglectFlag.id).where(*conditions).limit(limit + 1).subquery()))
+    return min(count, limit), count > limit
+
+
 def visible_flags(user: User):
     """The SQL condition for flags this user may see. A relationship is never
     confidential; an overdue follow-up is, when its contactmoment is: its
@@ -553,7 +565,13 @@ def flags_for_user(user: User, limit: int = 20) -> list[NeglectFlag]:
 
 
 def flags_for_organisation(organisation: Organisation) -> list[NeglectFlag]:
-    return list_flags(NeglectFlag.status.in_(ACTIVE), relation_organisation_id() == organisation.id)
+    # relation_organisation_id() == id, spelled out (a flag is about one
+    # subject) so that the indexes on the flag's organisation and contact find
+    # them; "|| ''" keeps SQLite off the status index, which walks every active flag.
+    its_contacts = select(Contact.id).where(Contact.organisation_id == organisation.id)
+    active = type_coerce(NeglectFlag.status, String).concat("").in_([status.value for status in ACTIVE])
+    return list_flags(active, or_(NeglectFlag.organisation_id == organisation.id,
+                                  NeglectFlag.contact_id.in_(its_contacts)))
 
 
 def flags_for_contact(contact: Contact) -> list[NeglectFlag]:
@@ -565,7 +583,13 @@ def flags_for_theme(theme_id: int, user: User, limit: int = 20) -> list[NeglectF
 
 
 def flag_for_page(flag_id: int) -> NeglectFlag | None:
-    query = _with_subjects(select(NeglectFlag).where(NeglectFlag.id == flag_id)).options(
-        selectinload(NeglectFlag.events).selectinload(NeglectFlagEvent.user),
-        selectinload(NeglectFlag.events).selectinload(NeglectFlagEvent.assignee))
+    """The flag with what it is about and its history, joined: the page costs
+    the same queries whatever kind of flag it is and however long its history."""
+    query = select(NeglectFlag).where(NeglectFlag.id == flag_id).options(
+        joinedload(NeglectFlag.organisation).joinedload(Organisation.arena),
+        joinedload(NeglectFlag.contact).joinedload(Contact.organisation),
+        joinedload(NeglectFlag.follow_up).joinedload(FollowUp.interaction),
+        joinedload(NeglectFlag.owner), joinedload(NeglectFlag.assignee),
+        selectinload(NeglectFlag.events).options(joinedload(NeglectFlagEvent.user),
+                                                 joinedload(NeglectFlagEvent.assignee)))
     return db.session.scalar(query)

@@ -5,8 +5,26 @@ from wtforms import EmailField, IntegerField, RadioField, SelectField, StringFie
 from ..forms import (
     as_choices, check_choice, chosen, clean_text, email_address, max_length, optional, optional_int, required,
 )
+from ..forms import PickerField
 from ..labels import choices
+from . import service
 from .models import OrganisationKind, is_public_office
+
+
+def contact_picker(label, **kwargs) -> PickerField:
+    """Contacts chosen by search (a form may not list all 10,000)."""
+    return PickerField(label, labels=service.contact_labels, find=service.find_contacts,
+                       search_endpoint="relations.pick_contacts",
+                       search_label=_l("Zoek een contactpersoon op naam, functie, organisatie of e-mailadres"),
+                       unknown_message=_l("Kies contactpersonen die bestaan: zoek ze op en vink ze aan."), **kwargs)
+
+
+def organisation_picker(label, **kwargs) -> PickerField:
+    """Organisations chosen by search."""
+    return PickerField(label, labels=service.organisation_labels, find=service.find_organisations,
+                       search_endpoint="relations.pick_organisations",
+                       search_label=_l("Zoek een organisatie op naam of afkorting"),
+                       unknown_message=_l("Kies organisaties die bestaan: zoek ze op en vink ze aan."), **kwargs)
 
 
 PUBLIC_FIGURE_MODES = [("functie", _l("Afleiden uit de functie")), ("ja", _l("Ja, een publiek figuur")),

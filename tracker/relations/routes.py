@@ -1,14 +1,15 @@
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.models import Role
 from ..auth.service import login_colleague_choices
 from ..extensions import db
-from ..forms import as_choices, clean_text, optional_int
+from ..forms import as_choices, clean_text, optional_int, picker_status
 from ..interactions import service as interactions
 from ..interactions.models import interaction_contacts, interaction_organisations
 from ..neglect import service as neglect
+from ..search.service import COUNT_LIMIT
 from ..labels import choices
 from . import service
 from .forms import ContactForm, OrganisationForm
@@ -17,7 +18,10 @@ from ..views import FAILED, run_service
 
 bp = Blueprint("relations", __name__)
 
-HISTORY_LIMIT = 100
+# A detail page shows the newest contactmomenten and pages back through the
+# rest; the whole history, filtered and exported, is in the list of contactmomenten.
+HISTORY_PAGE_SIZE = 25
+MAX_PAGE = 100000
 
 
 def query_int(name: str) -> int | None:
@@ -36,6 +40,26 @@ def can_edit_organisations() -> bool:
     return current_user.role in (Role.MANAGER, Role.ADMINISTRATOR)
 
 
+def pick(find):
+    """The matches for a picker (tracker/forms.py PickerField) as JSON, for
+    static/js/picker.js: ?zoek=words&zonder=id&zonder=id (ids already chosen)."""
+    exclude = {int(value) for value in request.args.getlist("zonder")[:200]
+               if value.isdecimal() and len(value) < 10}
+    found, more = find(query_text("zoek"), exclude=exclude)
+    return jsonify(results=[{"id": id_, "label": label} for id_, label in found], more=more,
+                   status=picker_status(len(found), more))
+
+
+@bp.route("/contactpersonen/kiezen")
+def pick_contacts():
+    return pick(service.find_contacts)
+
+
+@bp.route("/organisaties/kiezen")
+def pick_organisations():
+    return pick(service.find_organisations)
+
+
 @bp.route("/organisaties")
 def organisations():
     kind_value = request.args.get("soort", "")
@@ -52,17 +76,27 @@ def organisations():
                            can_edit=can_edit_organisations())
 
 
+def history(column, relation_id: int) -> dict:
+    """A page of one relation's history for its detail page (?pagina=n), how
+    many there are (counted up to the search's limit) and the last contact."""
+    page = request.args.get("pagina", 1, type=int)
+    page = page if page and 1 <= page <= MAX_PAGE else 1
+    items = interactions.history_of(current_user, column, relation_id, limit=HISTORY_PAGE_SIZE + 1,
+                                    offset=(page - 1) * HISTORY_PAGE_SIZE)
+    total, more = interactions.count_history(current_user, column, relation_id, limit=COUNT_LIMIT)
+    return {"history": items[:HISTORY_PAGE_SIZE], "page": page, "has_next": len(items) > HISTORY_PAGE_SIZE,
+            "total": total, "more": more,
+            "last_contact": service.last_contacts_by(column, [relation_id], current_user).get(relation_id)}
+
+
 @bp.route("/organisaties/<int:organisation_id>")
 def organisation(organisation_id):
     found = service.organisation_for_page(organisation_id)
     if found is None:
         abort(404)
-    condition = service.organisation_history_condition(found)
     return render_template(
         "relations/organisation.html", organisation=found,
-        history=interactions.latest_visible(current_user, condition, limit=HISTORY_LIMIT),
-        total=interactions.count_visible(current_user, condition),
-        last_contact=interactions.last_contact_at(current_user, condition),
+        **history(interaction_organisations.c.organisation_id, found.id),
         can_edit=can_edit_organisations(), state=neglect.organisation_states([found])[found.id],
         one_person=found.id in neglect.resting_on_one_person(interaction_organisations.c.organisation_id, [found.id]),
         flags=neglect.flags_for_organisation(found))
@@ -135,12 +169,9 @@ def contact(contact_id):
     found = service.contact_for_page(contact_id)
     if found is None:
         abort(404)
-    condition = service.contact_history_condition(found)
     return render_template(
         "relations/contact.html", contact=found,
-        history=interactions.latest_visible(current_user, condition, limit=HISTORY_LIMIT),
-        total=interactions.count_visible(current_user, condition),
-        last_contact=interactions.last_contact_at(current_user, condition),
+        **history(interaction_contacts.c.contact_id, found.id),
         state=neglect.contact_states([found])[found.id],
         one_person=found.id in neglect.resting_on_one_person(interaction_contacts.c.contact_id, [found.id]),
         flags=neglect.flags_for_contact(found))
@@ -171,6 +202,10 @@ def new_contact():
 @bp.route("/contactpersonen/<int:contact_id>/bewerken", methods=["GET", "POST"])
 def edit_contact(contact_id):
     contact = db.session.get(Contact, contact_id) or abort(404)
+    if contact.anonymised_at is not None:
+        # Editing would put personal data back on a record the AVG had emptied.
+        flash(_("Deze contactpersoon is geanonimiseerd; de gegevens kunnen niet meer worden gewijzigd."), "error")
+        return redirect(url_for("relations.contact", contact_id=contact.id))
     form = ContactForm(obj=contact)
     form.organisation_id.choices = as_choices(service.organisation_choices(), blank=_("— geen —"))
     owner_choices(form)

@@ -10,6 +10,7 @@ from ..errors import DomainError, NotAllowed
 from ..extensions import db
 from ..interactions.models import Interaction, interaction_contacts, interaction_organisations
 from ..interactions.service import visible_to
+from ..search import service as search
 from ..strategy.models import Arena, Engagement, Position
 from .models import Contact, Organisation, OrganisationKind, is_public_office
 
@@ -24,14 +25,68 @@ def like(text: str) -> str:
 def organisation_choices() -> list[tuple[int, str]]:
     rows = db.session.execute(select(Organisation.id, Organisation.name, Organisation.abbreviation)
                               .order_by(Organisation.name))
-    return [(id_, f"{name} ({abbreviation})" if abbreviation and abbreviation not in name else name)
-            for id_, name, abbreviation in rows]
+    return [(id_, _organisation_label(name, abbreviation)) for id_, name, abbreviation in rows]
 
 
-def contact_choices() -> list[tuple[int, str]]:
-    rows = db.session.execute(select(Contact.id, Contact.name, Organisation.name)
-                              .outerjoin(Contact.organisation).order_by(Contact.name))
-    return [(id_, f"{name} — {organisation}" if organisation else name) for id_, name, organisation in rows]
+# Pickers: how many matches of a search a form shows at once.
+PICK_LIMIT = 20
+
+
+def _organisation_label(name: str, abbreviation: str | None) -> str:
+    return f"{name} ({abbreviation})" if abbreviation and abbreviation not in name else name
+
+
+def _contact_label(name: str, function: str | None, organisation: str | None) -> str:
+    label = f"{name}, {function}" if function else name
+    return f"{label} — {organisation}" if organisation else label
+
+
+def _contact_rows(*conditions):
+    return (select(Contact.id, Contact.name, Contact.function, Organisation.name)
+            .outerjoin(Contact.organisation).where(*conditions))
+
+
+def contact_labels(ids: list[int]) -> dict[int, str]:
+    """{id: label} of those of the ids that are contacts, in one query."""
+    rows = db.session.execute(_contact_rows(Contact.id.in_(ids)))
+    return {id_: _contact_label(name, function, organisation) for id_, name, function, organisation in rows}
+
+
+def find_contacts(terms: str, exclude: set[int] = frozenset(),
+                  limit: int = PICK_LIMIT) -> tuple[list[tuple[int, str]], bool]:
+    """Contacts matching a search by name, function, organisation or e-mail
+    address, by name: up to `limit` (id, label) pairs and whether there are
+    more. Anonymised contacts are no one to choose: left out."""
+    conditions = search.picker_contact_conditions(terms)
+    if not conditions:
+        return [], False
+    query = _contact_rows(Contact.anonymised_at.is_(None), *conditions)
+    if exclude:
+        query = query.where(Contact.id.notin_(exclude))
+    rows = db.session.execute(query.order_by(Contact.name, Contact.id).limit(limit + 1)).all()
+    return [(id_, _contact_label(name, function, organisation))
+            for id_, name, function, organisation in rows[:limit]], len(rows) > limit
+
+
+def organisation_labels(ids: list[int]) -> dict[int, str]:
+    """{id: label} of those of the ids that are organisations, in one query."""
+    rows = db.session.execute(select(Organisation.id, Organisation.name, Organisation.abbreviation)
+                              .where(Organisation.id.in_(ids)))
+    return {id_: _organisation_label(name, abbreviation) for id_, name, abbreviation in rows}
+
+
+def find_organisations(terms: str, exclude: set[int] = frozenset(),
+                       limit: int = PICK_LIMIT) -> tuple[list[tuple[int, str]], bool]:
+    """Organisations matching a search by name or abbreviation, by name."""
+    conditions = search.picker_organisation_conditions(terms)
+    if not conditions:
+        return [], False
+    query = select(Organisation.id, Organisation.name, Organisation.abbreviation).where(*conditions)
+    if exclude:
+        query = query.where(Organisation.id.notin_(exclude))
+    rows = db.session.execute(query.order_by(Organisation.name, Organisation.id).limit(limit + 1)).all()
+    return [(id_, _organisation_label(name, abbreviation)) for id_, name, abbreviation in rows[:limit]], \
+        len(rows) > limit
 
 
 def last_contacts_by(column, ids: list[int], user: User) -> dict[int, object]:
@@ -97,16 +152,6 @@ def contact_for_page(contact_id: int) -> Contact | None:
     return db.session.scalar(select(Contact).where(Contact.id == contact_id).options(
         selectinload(Contact.organisation).selectinload(Organisation.engagements).selectinload(Engagement.theme),
         selectinload(Contact.organisation).selectinload(Organisation.positions)))
-
-
-def organisation_history_condition(organisation: Organisation):
-    return Interaction.id.in_(select(interaction_organisations.c.interaction_id)
-                              .where(interaction_organisations.c.organisation_id == organisation.id))
-
-
-def contact_history_condition(contact: Contact):
-    return Interaction.id.in_(select(interaction_contacts.c.interaction_id)
-                              .where(interaction_contacts.c.contact_id == contact.id))
 
 
 def _owner(owner_id: int | None) -> User | None:

@@ -19,6 +19,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import select
 
 from ..avg import service as retention
+from ..capture import mailbox
 from ..database import utcnow
 from ..digest import outbox
 from ..digest import service as digests
@@ -142,6 +143,15 @@ def outbox_job(app):
     return run_locked(app, OUTBOX, body)
 
 
+def read_mailbox(app) -> str:
+    settings = mailbox.Settings.from_config(app.config)
+    return mailbox.fetch_mail(settings).summary() if settings else "IMAP_HOST is leeg: niets gelezen"
+
+
+def inbound_mail_job(app):
+    return run_locked(app, INBOUND_MAIL, lambda: read_mailbox(app))
+
+
 def heartbeat_job(app):
     """Keeps this process's claim on the lock fresh between jobs."""
     with app.app_context():
@@ -150,6 +160,7 @@ def heartbeat_job(app):
 
 NEGLECT_SCAN, WEEKLY_DIGEST, OUTBOX, HEARTBEAT = "neglect-scan", "weekly-digest", "outbox", "heartbeat"
 RETENTION_REVIEW = "retention-review"
+INBOUND_MAIL = "inbound-mail"
 
 
 @dataclass(frozen=True)
@@ -161,7 +172,10 @@ class JobSpec:
     overdue_after: timedelta
 
 
-def job_specs(zone: ZoneInfo) -> list[JobSpec]:
+def job_specs(zone: ZoneInfo, inbound_mail: bool = False) -> list[JobSpec]:
+    """The jobs; the inbound mailbox's only when IMAP_HOST is set (`inbound_mail`)."""
+    mail = [JobSpec(INBOUND_MAIL, inbound_mail_job, IntervalTrigger(minutes=5, timezone=zone),
+                    timedelta(minutes=30))] if inbound_mail else []
     return [
         JobSpec(NEGLECT_SCAN, neglect_scan_job, CronTrigger(hour=SCAN_AT.hour, minute=SCAN_AT.minute, timezone=zone),
                 timedelta(hours=26)),
@@ -172,7 +186,7 @@ def job_specs(zone: ZoneInfo) -> list[JobSpec]:
         JobSpec(RETENTION_REVIEW, retention_review_job,
                 CronTrigger(day=1, hour=RETENTION_AT.hour, minute=RETENTION_AT.minute, timezone=zone),
                 timedelta(days=32)),
-    ]
+    ] + mail
 
 
 def create_scheduler(app, scheduler_class=BackgroundScheduler):
@@ -180,7 +194,7 @@ def create_scheduler(app, scheduler_class=BackgroundScheduler):
     scheduler = scheduler_class(timezone=zone, job_defaults={
         # A run missed by up to an hour still happens, once; catch_up covers longer gaps.
         "coalesce": True, "max_instances": 1, "misfire_grace_time": 3600})
-    for spec in job_specs(zone):
+    for spec in job_specs(zone, inbound_mail=bool(app.config.get("IMAP_HOST"))):
         scheduler.add_job(spec.function, spec.trigger, args=[app], id=spec.id, name=spec.id)
     scheduler.add_job(heartbeat_job, IntervalTrigger(seconds=30, timezone=zone), args=[app], id=HEARTBEAT)
     # At start: catch up at once instead of waiting five minutes.
@@ -190,7 +204,7 @@ def create_scheduler(app, scheduler_class=BackgroundScheduler):
 
 def job_statuses(app) -> list[service.JobStatus]:
     zone = ZoneInfo(app.config["BABEL_DEFAULT_TIMEZONE"])
-    specs = job_specs(zone)
+    specs = job_specs(zone, inbound_mail=bool(app.config.get("IMAP_HOST")))
     ids = [spec.id for spec in specs]
     runs, successes, now = service.latest_runs(ids), service.successes(ids), utcnow()
     alive = service.scheduler_alive(now)

@@ -12,7 +12,7 @@ word ("zaan" finds "Zaandam").
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import Select, bindparam, false, func, literal_column, select, table
+from sqlalchemy import Select, bindparam, false, func, literal_column, or_, select, table
 from sqlalchemy.orm import selectinload
 
 from ..auth.models import User
@@ -178,3 +178,23 @@ def search_organisations(terms: str, page: int = 1) -> Group:
     items, has_next = _page(select(Organisation).where(condition).order_by(Organisation.name, Organisation.id)
                             .options(selectinload(Organisation.arena)), page)
     return Group(items, page, has_next, total, more)
+
+
+def _every_word(terms: str, condition) -> list:
+    """One condition per word, each word a prefix (from two letters on):
+    for pickers, where "jan zaan" should find Jan Jansen of Zaanstad."""
+    return [condition(word) for word in words(terms)]
+
+
+def picker_contact_conditions(terms: str) -> list:
+    """Contacts whose name, function, e-mail address or organisation hold
+    every word of the terms (each word may be the start of one); none for
+    terms without words (the caller then shows nothing)."""
+    return _every_word(terms, lambda word: or_(
+        _matching(Contact, word),
+        Contact.organisation_id.in_(select(Organisation.id).where(_matching(Organisation, word)))))
+
+
+def picker_organisation_conditions(terms: str) -> list:
+    """Organisations whose name or abbreviation hold every word (each as a prefix)."""
+    return _every_word(terms, lambda word: _matching(Organisation, word))

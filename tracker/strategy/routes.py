@@ -56,7 +56,7 @@ def priority(priority_id):
     return render_template(
         "strategy/priority.html", priority=found, engagements=service.engagements_for_priority(found),
         history=interactions.latest_visible(current_user, condition, limit=interactions.PAGE_SIZE),
-        total=interactions.count_visible(current_user, condition), form=form,
+        total=service.interaction_count(current_user, found), form=form,
         can_set_status=service.can_set_status(current_user), status_history=service.status_history(found))
 
 

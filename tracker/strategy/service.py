@@ -3,17 +3,18 @@
 from itertools import groupby
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import selectinload
 
 from ..auth.models import Role, User
+from ..dashboards import aggregates as daily_counts
 from ..database import utcnow
 from ..errors import DomainError, NotAllowed
 from ..extensions import db
 from ..interactions.models import Interaction, interaction_priorities
-from ..interactions.service import visible_to
+from ..forms import as_choices
 from ..relations.models import Organisation
-from .models import Arena, Engagement, Position, Priority, PriorityStatus, PriorityStatusChange, Theme
+from .models import Arena, Engagement, Priority, PriorityStatus, PriorityStatusChange, Theme
 
 
 def themes() -> list[Theme]:
@@ -39,28 +40,37 @@ def priorities_by_theme() -> list[tuple[Theme, list[Priority]]]:
     return [(theme, theme.priorities) for theme in themes()]
 
 
+def offer_priorities(field) -> list[tuple[Theme, list[Priority]]]:
+    """Offers every priority in a form's tick-box field; returns them grouped
+    by opgave, as the priority_checkbox_list macro shows them."""
+    grouped = priorities_by_theme()
+    field.choices = as_choices((priority.id, f"{priority.code} {priority.title}")
+                               for _theme, priorities in grouped for priority in priorities)
+    return grouped
+
+
 def theme_condition(theme: Theme):
-    """Contactmomenten about any priority of this opgave."""
-    return Interaction.id.in_(
-        select(interaction_priorities.c.interaction_id)
-        .join(Priority, Priority.id == interaction_priorities.c.priority_id)
-        .where(Priority.theme_id == theme.id))
+    """Contactmomenten about any priority of this opgave: tested per
+    contactmoment, as the newest are read first and a third of them qualify
+    (a list of the opgave's contactmomenten would first collect them all)."""
+    return exists().where(interaction_priorities.c.interaction_id == Interaction.id,
+                          Priority.id == interaction_priorities.c.priority_id, Priority.theme_id == theme.id)
 
 
 def priority_condition(priority: Priority):
-    return Interaction.id.in_(select(interaction_priorities.c.interaction_id)
-                              .where(interaction_priorities.c.priority_id == priority.id))
+    """Contactmomenten about the priority, tested per contactmoment (as `theme_condition`)."""
+    return exists().where(interaction_priorities.c.interaction_id == Interaction.id,
+                          interaction_priorities.c.priority_id == priority.id)
+
+
+def interaction_count(user: User, priority: Priority) -> int:
+    """The priority's contactmomenten the user may see, from the dashboards' daily counts."""
+    return activity_per_priority(user, [priority.id]).get(priority.id, (0, None))[0]
 
 
 def activity_per_priority(user: User, priority_ids: list[int]) -> dict[int, tuple[int, object]]:
     """Per priority: the number of contactmomenten and the latest one's time."""
-    if not priority_ids:
-        return {}
-    query = (select(interaction_priorities.c.priority_id, func.count(), func.max(Interaction.occurred_at))
-             .join(Interaction, Interaction.id == interaction_priorities.c.interaction_id)
-             .where(interaction_priorities.c.priority_id.in_(priority_ids), visible_to(user))
-             .group_by(interaction_priorities.c.priority_id))
-    return {priority_id: (count, last) for priority_id, count, last in db.session.execute(query)}
+    return daily_counts.priority_totals(user, priority_ids)
 
 
 def priority_for_page(priority_id: int) -> Priority | None:
@@ -95,13 +105,6 @@ def engagements_in_arena(arena: Arena) -> list[Engagement]:
         select(Engagement).where(Engagement.arena_id == arena.id)
         .join(Engagement.theme).order_by(Theme.number, Engagement.number)
         .options(selectinload(Engagement.theme), selectinload(Engagement.organisations))))
-
-
-def positions() -> list[Position]:
-    return list(db.session.scalars(
-        select(Position).join(Position.organisation).order_by(Organisation.name, Position.title)
-        .options(selectinload(Position.organisation).selectinload(Organisation.arena),
-                 selectinload(Position.themes), selectinload(Position.holder))))
 
 
 def can_set_status(user: User) -> bool:

@@ -5,7 +5,7 @@ from ..avg.service import handles_requests
 from ..forms import as_choices
 from ..formatting import local_today
 from ..relations.service import organisation_choices
-from ..strategy.service import priorities_by_theme
+from ..strategy.service import offer_priorities
 from ..views import FAILED, run_service
 from . import service
 from .forms import WooExportForm
@@ -20,9 +20,7 @@ def only_request_handlers():
 
 
 def populate_choices(form: WooExportForm) -> list:
-    grouped = priorities_by_theme()
-    form.priority_ids.choices = as_choices((priority.id, f"{priority.code} {priority.title}")
-                                           for _theme, priorities in grouped for priority in priorities)
+    grouped = offer_priorities(form.priority_ids)
     form.organisation_ids.choices = as_choices(organisation_choices())
     return grouped
 

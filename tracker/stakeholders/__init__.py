@@ -1,0 +1,1 @@
+"""The stakeholder map (krachtenveld) per priority: who matters, and on which side."""
