@@ -580,6 +580,6 @@ def html_to_text(html: str) -> str:
         extractor.feed(html)
         extractor.close()
     except (AssertionError, ValueError):
-        pass
+        pass  # broken markup: keep the text read up to there
     lines = (line.strip() for line in "".join(extractor.parts).split("\n"))
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()

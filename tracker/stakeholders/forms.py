@@ -60,7 +60,7 @@ class AddStakeholderForm(PositionFields):
 
 
 class EditStakeholderForm(PositionFields):
-    pass
+    """Moving a stakeholder on the map: the relation itself stays."""
 
 
 class RemoveStakeholderForm(FlaskForm):
